@@ -30,6 +30,12 @@ public final class Libc {
                 Linker.Option.captureCallState("errno"));
     }
 
+    /** As {@link #function(String, FunctionDescriptor)}, with extra linker options (e.g. the first variadic argument). */
+    public static MethodHandle function(String name, FunctionDescriptor descriptor, Linker.Option option) {
+        return LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow(name), descriptor,
+                Linker.Option.captureCallState("errno"), option);
+    }
+
     /** A segment to pass as the capture state of a call made with a {@link #function} handle. */
     public static MemorySegment errnoSegment(Arena arena) {
         return arena.allocate(CAPTURE_LAYOUT);

@@ -31,9 +31,10 @@ public final class Mounts {
     public static void mount(String source, Path target, String type, long flags, String data) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment errno = Libc.errnoSegment(arena);
+            MemorySegment typeArg = type == null ? MemorySegment.NULL : arena.allocateFrom(type);
+            MemorySegment dataArg = data == null ? MemorySegment.NULL : arena.allocateFrom(data);
             int rc = (int) MOUNT.invokeExact(errno, arena.allocateFrom(source), arena.allocateFrom(target.toString()),
-                    type == null ? MemorySegment.NULL : arena.allocateFrom(type), flags,
-                    data == null ? MemorySegment.NULL : arena.allocateFrom(data));
+                    typeArg, flags, dataArg);
             if (rc != 0) {
                 throw Libc.failure("mount " + type + " on " + target, errno);
             }

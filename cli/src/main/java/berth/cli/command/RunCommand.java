@@ -1,0 +1,210 @@
+package berth.cli.command;
+
+import berth.cli.DaemonException;
+import berth.cli.EngineClient;
+import berth.cli.UserException;
+import berth.cli.format.Json;
+import berth.cli.http.HttpConnection.Response;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * {@code run} and {@code create}. {@code run} makes docker's calls in docker's order: create
+ * (pulling on "No such image"), attach (hijacked) for a foreground container, wait registered
+ * before start ({@code next-exit}, or {@code removed} with {@code --rm}), start, resize for a
+ * TTY; then it streams until the container ends and exits with its status.
+ */
+public final class RunCommand extends BerthCommand {
+    @Override public String synopsis() { return "berth " + usageName() + " [OPTIONS] IMAGE [COMMAND] [ARG...]"; }
+    @Override public String description() { return run ? "Create and run a new container from an image" : "Create a new container"; }
+    @Override public boolean interspersed() { return false; }
+    @Override public void args(List<String> a) { positional = new ArrayList<>(a); }
+    @Override public int minArgs() { return 1; }
+    @Override public int maxArgs() { return Integer.MAX_VALUE; }
+    @Override public void define(FlagSet f) {
+        flags.define(f);
+    }
+    private final boolean run;
+
+    ContainerFlags flags = new ContainerFlags();
+
+    List<String> positional = new ArrayList<>();
+
+    public RunCommand(boolean run) {
+        this.run = run;
+    }
+
+    String usageName() {
+        return run ? "run" : "create";
+    }
+
+    @Override
+    public boolean engineErrorsAre125() {
+        return true;
+    }
+
+    @Override
+    public Integer call() {
+        if (positional.isEmpty()) {
+            throw new UserException("'berth " + usageName() + "' requires at least 1 argument\n\nUsage:  berth " + usageName()
+                    + " [OPTIONS] IMAGE [COMMAND] [ARG...]\n\nSee 'berth " + usageName() + " --help' for more information", 1);
+        }
+        String image = positional.getFirst();
+        List<String> args = positional.subList(1, positional.size());
+        boolean foreground = run && !flags.detach;
+        if (foreground && flags.tty && flags.interactive && !cli.isTerminal()) {
+            throw new UserException("the input device is not a TTY", 1);
+        }
+        int[] consoleSize = foreground && flags.tty && cli.isTerminal() ? Terminal.size() : new int[] {0, 0};
+        byte[] detachKeys = AttachedStreams.parseDetachKeys(flags.detachKeys);
+        Map<String, Object> body = flags.createBody(image, args, cli.env, run, consoleSize);
+        String id = create(image, body);
+        if (!run) {
+            cli.out.println(id);
+            return 0;
+        }
+        EngineClient engine = engine();
+        boolean attachStdin = Boolean.TRUE.equals(body.get("AttachStdin"));
+        Response hijacked = null;
+        if (foreground) {
+            EngineClient.Query q = EngineClient.query().add("stream", "1")
+                    .flag("stdin", attachStdin)
+                    .flag("stdout", Boolean.TRUE.equals(body.get("AttachStdout")))
+                    .flag("stderr", Boolean.TRUE.equals(body.get("AttachStderr")))
+                    .add("detachKeys", flags.detachKeys);
+            hijacked = engine.hijack("/containers/" + id + "/attach", q, null);
+        }
+        CompletableFuture<Long> exit = null;
+        if (foreground || flags.rm) {
+            exit = waitFor(id, flags.rm ? "removed" : "next-exit");
+        }
+        try {
+            engine.post("/containers/" + id + "/start", null, null);
+        } catch (DaemonException e) {
+            if (hijacked != null) {
+                hijacked.connection().close();
+            }
+            cli.err.println("berth: Error response from daemon: " + e.getMessage());
+            return startErrorCode(e.getMessage());
+        }
+        if (!foreground) {
+            cli.out.println(id);
+            return 0;
+        }
+        Runnable restore = () -> { };
+        if (flags.tty && cli.isTerminal()) {
+            AttachedStreams.followResize(engine, "/containers/" + id + "/resize");
+            if (attachStdin) {
+                restore = Terminal.makeRaw();
+            }
+        }
+        if (!flags.tty && flags.sigProxy) {
+            AttachedStreams.proxySignals(engine, id);
+        }
+        AttachedStreams.End end;
+        try {
+            end = new AttachedStreams(cli, hijacked, flags.tty).run(attachStdin, attachStdin ? detachKeys : new byte[0]);
+        } finally {
+            restore.run();
+        }
+        if (end == AttachedStreams.End.DETACHED) {
+            cli.err.println("read escape sequence");
+            return 0;
+        }
+        return (int) (long) exit.join();
+    }
+
+    /** docker's rule for a failed start: not found → 127, not executable → 126, else 125. */
+    static int startErrorCode(String message) {
+        if (message.contains("executable file not found") || message.contains("no such file or directory")
+                || message.contains("system cannot find the file specified")) {
+            return 127;
+        }
+        if (message.contains("permission denied") || message.contains("is a directory")) {
+            return 126;
+        }
+        return 125;
+    }
+
+    private String create(String image, Map<String, Object> body) {
+        EngineClient.Query q = EngineClient.query().add("name", flags.name).add("platform", flags.platform);
+        if (flags.pull.equals("always")) {
+            pull(image);
+        }
+        Object answer;
+        try {
+            answer = engine().post("/containers/create", q, body);
+        } catch (DaemonException e) {
+            if (e.status() != 404 || !e.getMessage().contains("No such image") || flags.pull.equals("never")) {
+                throw e;
+            }
+            cli.err.println("Unable to find image '" + normalize(image) + "' locally");
+            pull(image);
+            answer = engine().post("/containers/create", q, body);
+        }
+        if (Json.at(answer, "Warnings") instanceof List<?> warnings) {
+            for (Object w : warnings) {
+                cli.err.println("WARNING: " + w);
+            }
+        }
+        return Json.str(answer, "Id");
+    }
+
+    /** Pulls through POST /images/create, printing docker's non-TTY progress lines. */
+    private void pull(String image) {
+        String ref = normalize(image);
+        int at = ref.indexOf('@');
+        int colon = ref.lastIndexOf(':');
+        String from = at >= 0 ? ref.substring(0, at) : ref.substring(0, colon);
+        String tag = at >= 0 ? ref.substring(at + 1) : ref.substring(colon + 1);
+        Response r = engine().stream("POST", "/images/create", EngineClient.query().add("fromImage", from).add("tag", tag), null, -1, null);
+        try (InputStream in = r.body()) {
+            ImageCommands.printProgress(cli, in, flags.quiet);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } finally {
+            r.connection().close();
+        }
+    }
+
+    /** busybox → busybox:latest (a digest or a tag is kept). */
+    static String normalize(String image) {
+        if (image.contains("@")) {
+            return image;
+        }
+        int slash = image.lastIndexOf('/');
+        return image.indexOf(':', slash + 1) >= 0 ? image : image + ":latest";
+    }
+
+    /** POST /containers/{id}/wait on its own connection, sent now, answered when the container ends. */
+    private CompletableFuture<Long> waitFor(String id, String condition) {
+        CompletableFuture<Long> result = new CompletableFuture<>();
+        EngineClient.Pending pending = engine().postNow("/containers/" + id + "/wait", EngineClient.query().add("condition", condition));
+        Thread t = new Thread(() -> {
+            try {
+                Object answer = pending.get();
+                Object error = Json.at(answer, "Error", "Message");
+                if (error != null && !error.toString().isEmpty()) {
+                    cli.err.println("berth: Error response from daemon: " + error);
+                    result.complete(125L);
+                } else {
+                    result.complete(Json.num(answer, "StatusCode"));
+                }
+            } catch (DaemonException e) {
+                // docker: with --rm the container may be gone before the wait is answered
+                cli.err.println("berth: Error response from daemon: " + e.getMessage());
+                result.complete(125L);
+            } catch (RuntimeException e) {
+                result.complete(125L);
+            }
+        }, "wait");
+        t.setDaemon(true);
+        t.start();
+        return result;
+    }
+}

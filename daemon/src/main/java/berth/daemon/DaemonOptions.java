@@ -1,0 +1,58 @@
+package berth.daemon;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** berthd's command line: where its state, runtime state and API socket live. */
+record DaemonOptions(Path root, Path execRoot, List<String> hosts) {
+    static final String USAGE = """
+            Usage: berthd [--root DIR] [--exec-root DIR] [--host unix:///PATH]...
+              --root DIR        persistent state (default /var/lib/berth)
+              --exec-root DIR   runtime state: sockets, pids, conmon files (default /run/berth)
+              -H, --host ADDR   API address (default unix:///run/berth/berth.sock; repeatable)
+            """;
+
+    static DaemonOptions parse(String[] args) {
+        Path root = Path.of("/var/lib/berth");
+        Path execRoot = Path.of("/run/berth");
+        List<String> hosts = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            String value = null;
+            int eq = arg.indexOf('=');
+            if (arg.startsWith("--") && eq > 0) {
+                value = arg.substring(eq + 1);
+                arg = arg.substring(0, eq);
+            }
+            switch (arg) {
+                case "--root" -> root = Path.of(value != null ? value : next(args, ++i, arg));
+                case "--exec-root" -> execRoot = Path.of(value != null ? value : next(args, ++i, arg));
+                case "--host", "-H" -> hosts.add(value != null ? value : next(args, ++i, arg));
+                case "--help", "-h" -> throw new UsageException(USAGE, 0);
+                default -> throw new UsageException("berthd: unknown option " + arg + "\n" + USAGE, 2);
+            }
+        }
+        if (hosts.isEmpty()) {
+            hosts.add("unix://" + execRoot.resolve("berth.sock"));
+        }
+        return new DaemonOptions(root.toAbsolutePath(), execRoot.toAbsolutePath(), List.copyOf(hosts));
+    }
+
+    private static String next(String[] args, int i, String option) {
+        if (i >= args.length) {
+            throw new UsageException("berthd: " + option + " needs a value\n" + USAGE, 2);
+        }
+        return args[i];
+    }
+
+    /** A command line berthd cannot run with; the message is for the user. */
+    static final class UsageException extends RuntimeException {
+        final int exitCode;
+
+        UsageException(String message, int exitCode) {
+            super(message);
+            this.exitCode = exitCode;
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package berth.engine;
+
+import berth.engine.model.ContainerCreateResponse;
+import berth.engine.model.ContainerInspect;
+import berth.engine.model.ContainerSummary;
+import berth.engine.model.ContainerTop;
+import berth.engine.model.Event;
+import berth.engine.model.ExecConfig;
+import berth.engine.model.ExecInspect;
+import berth.engine.model.ImageDeleteItem;
+import berth.engine.model.ImageHistoryItem;
+import berth.engine.model.ImageInspect;
+import berth.engine.model.ImageSummary;
+import berth.engine.model.PruneReport;
+import berth.engine.model.VersionInfo;
+import berth.engine.model.WaitResponse;
+import berth.oci.container.ContainerConfig;
+import berth.oci.container.HostConfig;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * The one facade the daemon exposes: everything the Docker Engine API can ask of Berth. Names of containers,
+ * images and execs are as a user typed them (full id, unique id prefix, name); a missing object is
+ * {@link berth.oci.errors.NotFound}, a clash {@link berth.oci.errors.Conflict}, a bad request
+ * {@link berth.oci.errors.InvalidArgument}, a no-op {@link berth.oci.errors.NotModified}.
+ * Methods block; the API calls them off its event loop.
+ */
+public interface Engine {
+
+    // --- system -----------------------------------------------------------------------------------------
+
+    VersionInfo version();
+
+    /** {@code GET /info}, as a map because docker's shape is wide and mostly informational. */
+    Map<String, Object> info();
+
+    /** Past events matching the query (from {@code since}), then live ones until {@code until} or close. */
+    Subscription events(EventQuery query, Consumer<Event> listener);
+
+    /** {@code since}/{@code until} in unix nanoseconds (null: open), and the event filters. */
+    record EventQuery(Long sinceNanos, Long untilNanos, Filters filters) {}
+
+    // --- images -----------------------------------------------------------------------------------------
+
+    /**
+     * {@code docker import}: a root filesystem tarball (plain, gzip or zstd) becomes a one-layer image;
+     * {@code changes} are Dockerfile lines (CMD, ENV, ENTRYPOINT, WORKDIR, USER, EXPOSE, LABEL).
+     * Returns the new image id ({@code sha256:…}).
+     */
+    String importImage(InputStream rootfs, String repo, String tag, List<String> changes, String message);
+
+    List<ImageSummary> listImages(boolean all, Filters filters, boolean digests);
+
+    ImageInspect inspectImage(String name);
+
+    List<ImageHistoryItem> imageHistory(String name);
+
+    void tagImage(String source, String repo, String tag);
+
+    List<ImageDeleteItem> removeImage(String name, boolean force, boolean noPrune);
+
+    PruneReport pruneImages(Filters filters);
+
+    /** Writes a docker-archive (which is also an OCI layout) of the named images to {@code out}. */
+    void saveImages(List<String> names, OutputStream out);
+
+    /** Loads a docker-archive or OCI layout; returns docker's lines, e.g. {@code Loaded image: busybox:latest}. */
+    List<String> loadImages(InputStream archive);
+
+    // --- containers -------------------------------------------------------------------------------------
+
+    ContainerCreateResponse createContainer(String name, ContainerConfig config, HostConfig hostConfig);
+
+    void startContainer(String name);
+
+    /** {@code timeoutSeconds} null: the container's own stop timeout; {@code signal} null: its stop signal. */
+    void stopContainer(String name, Integer timeoutSeconds, String signal);
+
+    void restartContainer(String name, Integer timeoutSeconds, String signal);
+
+    void killContainer(String name, String signal);
+
+    void pauseContainer(String name);
+
+    void unpauseContainer(String name);
+
+    void removeContainer(String name, boolean force, boolean volumes);
+
+    /** {@code limit} ≤ 0 means no limit; {@code all} includes stopped containers. */
+    List<ContainerSummary> listContainers(boolean all, int limit, boolean size, Filters filters);
+
+    ContainerInspect inspectContainer(String name, boolean size);
+
+    /**
+     * Registers a waiter now (so a fast exit after a later start is not missed) and completes it when the
+     * condition holds: {@code not-running} (default), {@code next-exit} or {@code removed}.
+     */
+    CompletableFuture<WaitResponse> waitContainer(String name, String condition);
+
+    void renameContainer(String name, String newName);
+
+    ContainerTop topContainer(String name, String psArgs);
+
+    PruneReport pruneContainers(Filters filters);
+
+    void resizeContainer(String name, int height, int width);
+
+    /**
+     * Attaches to a container's streams. Output flows to {@code out} until the container stops (or at once,
+     * for a stopped container without {@code stream}); the returned session takes stdin when asked for.
+     */
+    Session attachContainer(String name, AttachOptions options, OutputSink out);
+
+    record AttachOptions(boolean stdin, boolean stdout, boolean stderr, boolean stream, boolean logs, String detachKeys) {}
+
+    /** Writes the container's log to {@code out} and closes it, or keeps following until closed or the container stops. */
+    Subscription containerLogs(String name, LogOptions options, OutputSink out);
+
+    /** {@code tail} &lt; 0 means all; {@code since}/{@code until} in unix nanoseconds, 0 meaning open. */
+    record LogOptions(boolean stdout, boolean stderr, boolean follow, int tail, long sinceNanos, long untilNanos,
+                      boolean timestamps) {}
+
+    // --- exec -------------------------------------------------------------------------------------------
+
+    /** Returns the new exec's id. A stopped container is a {@link berth.oci.errors.Conflict}. */
+    String createExec(String container, ExecConfig config);
+
+    /** Starts an exec; with {@code detach} it returns null and output is discarded. */
+    Session startExec(String execId, boolean detach, boolean tty, OutputSink out);
+
+    void resizeExec(String execId, int height, int width);
+
+    ExecInspect inspectExec(String execId);
+}

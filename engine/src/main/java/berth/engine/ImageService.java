@@ -1,0 +1,265 @@
+package berth.engine;
+
+import berth.engine.model.ContainerInspect;
+import berth.engine.model.ImageDeleteItem;
+import berth.engine.model.ImageHistoryItem;
+import berth.engine.model.ImageInspect;
+import berth.engine.model.ImageSummary;
+import berth.engine.model.PruneReport;
+import berth.oci.Digest;
+import berth.oci.ImageRef;
+import berth.oci.container.ContainerConfig;
+import berth.oci.errors.Conflict;
+import berth.oci.errors.InvalidArgument;
+import berth.oci.image.ImageConfig;
+import berth.store.image.Image;
+import berth.store.image.ImageStore;
+import berth.store.image.LoadedImage;
+import berth.store.meta.MetadataStore;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.FileSystems;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/** The image half of the engine: import, list, inspect, tag, remove, prune, save and load, with their events. */
+final class ImageService {
+    private static final Set<String> LIST_FILTERS = Set.of("dangling", "reference", "label", "before", "since");
+    private final ImageStore images;
+    private final MetadataStore metadata;
+    private final EventLog events;
+
+    ImageService(ImageStore images, MetadataStore metadata, EventLog events) {
+        this.images = images;
+        this.metadata = metadata;
+        this.events = events;
+    }
+
+    Image resolve(String name) {
+        return images.resolve(name);
+    }
+
+    /** Whether {@code imageId} is the image {@code name} names, for {@code ps --filter ancestor=}. */
+    boolean matches(String name, String imageId) {
+        try {
+            return images.resolve(name).id().toString().equals(imageId);
+        } catch (berth.oci.errors.NotFound | InvalidArgument e) {
+            return false;
+        }
+    }
+
+    String importImage(InputStream rootfs, String repo, String tag, List<String> changes, String message) {
+        Optional<ImageRef> ref = Optional.empty();
+        if (repo != null && !repo.isBlank()) {
+            ImageRef parsed = ImageRef.parseLoose(repo);
+            if (tag != null && !tag.isBlank()) {
+                parsed = ImageRef.parse(parsed.repository() + ":" + tag);
+            }
+            ref = Optional.of(parsed.tag() == null && parsed.digest() == null ? parsed.withTag(ImageRef.DEFAULT_TAG) : parsed);
+        }
+        ContainerConfig config = ImageChanges.apply(ContainerConfig.EMPTY, changes);
+        Image image = images.importRootfs(rootfs, config, message, ref);
+        events.publish("image", "import", image.id().toString(), Map.of("name", image.id().toString()));
+        return image.id().toString();
+    }
+
+    List<ImageSummary> list(boolean all, Filters filters, boolean digests) {
+        Predicate<Image> keep = filter(filters.allowOnly(LIST_FILTERS));
+        return images.list().stream()
+                .filter(keep)
+                .sorted((a, b) -> b.created().compareTo(a.created()))
+                .map(this::summary)
+                .toList();
+    }
+
+    private ImageSummary summary(Image image) {
+        ContainerConfig config = image.config().config();
+        Map<String, String> labels = config == null || config.labels() == null ? Map.of() : config.labels();
+        return new ImageSummary(image.id().toString(), "", image.repoTags(), List.of(),
+                image.created().getEpochSecond(), image.size(), -1, labels, -1);
+    }
+
+    private Predicate<Image> filter(Filters filters) {
+        Predicate<Image> keep = image -> true;
+        for (String value : filters.get("dangling")) {
+            boolean dangling = switch (value) {
+                case "true", "1" -> true;
+                case "false", "0" -> false;
+                default -> throw new InvalidArgument("invalid filter 'dangling=" + value + "'");
+            };
+            keep = keep.and(image -> image.repoTags().isEmpty() == dangling);
+        }
+        List<String> references = filters.get("reference");
+        if (!references.isEmpty()) {
+            List<PathMatcher> matchers = references.stream()
+                    .map(r -> FileSystems.getDefault().getPathMatcher("glob:" + r))
+                    .toList();
+            keep = keep.and(image -> image.repoTags().stream().anyMatch(tag -> matchesReference(matchers, tag)));
+        }
+        for (String label : filters.get("label")) {
+            int eq = label.indexOf('=');
+            keep = keep.and(image -> {
+                ContainerConfig c = image.config().config();
+                Map<String, String> labels = c == null || c.labels() == null ? Map.of() : c.labels();
+                return eq < 0 ? labels.containsKey(label) : label.substring(eq + 1).equals(labels.get(label.substring(0, eq)));
+            });
+        }
+        for (String before : filters.get("before")) {
+            Image pivot = images.resolve(before);
+            keep = keep.and(image -> image.created().isBefore(pivot.created()));
+        }
+        for (String since : filters.get("since")) {
+            Image pivot = images.resolve(since);
+            keep = keep.and(image -> image.created().isAfter(pivot.created()));
+        }
+        return keep;
+    }
+
+    /** docker matches {@code reference=} against the familiar name with and without its tag. */
+    private static boolean matchesReference(List<PathMatcher> matchers, String tag) {
+        String repository = tag.substring(0, tag.lastIndexOf(':') > tag.lastIndexOf('/') ? tag.lastIndexOf(':') : tag.length());
+        return matchers.stream().anyMatch(m -> m.matches(Path.of(tag)) || m.matches(Path.of(repository)));
+    }
+
+    ImageInspect inspect(String name) {
+        Image image = images.resolve(name);
+        ImageConfig config = image.config();
+        String comment = config.history() == null || config.history().isEmpty() ? ""
+                : Optional.ofNullable(config.history().getLast().comment()).orElse("");
+        return new ImageInspect(image.id().toString(), image.repoTags(), List.of(), "", comment,
+                HumanTime.rfc3339(image.created()), config.author() == null ? "" : config.author(),
+                config.config() == null ? ContainerConfig.EMPTY : config.config(), config.architecture(), config.os(),
+                image.size(), new ContainerInspect.GraphDriver("overlay", Map.of()),
+                new ImageInspect.RootFs("layers", image.diffIds().stream().map(Digest::toString).toList()),
+                Map.of("LastTagTime", HumanTime.ZERO));
+    }
+
+    List<ImageHistoryItem> history(String name) {
+        Image image = images.resolve(name);
+        List<ImageConfig.History> history = image.config().history() == null ? List.of() : image.config().history();
+        List<ImageHistoryItem> items = new ArrayList<>();
+        for (int i = history.size() - 1; i >= 0; i--) {
+            ImageConfig.History h = history.get(i);
+            boolean top = i == history.size() - 1;
+            long created = h.created() == null ? 0 : java.time.OffsetDateTime.parse(h.created()).toEpochSecond();
+            boolean emptyLayer = Boolean.TRUE.equals(h.emptyLayer());
+            items.add(new ImageHistoryItem(top ? image.id().toString() : "<missing>", created,
+                    h.createdBy() == null ? "" : h.createdBy(), top ? image.repoTags() : null,
+                    top && !emptyLayer && image.diffIds().size() == 1 ? image.size() : 0,
+                    h.comment() == null ? "" : h.comment()));
+        }
+        return items;
+    }
+
+    void tag(String source, String repo, String tag) {
+        Image image = images.resolve(source);
+        ImageRef ref = ImageRef.parseLoose(repo);
+        if (ref.digest() != null) {
+            throw new InvalidArgument("refusing to create a tag with a digest reference");
+        }
+        if (tag != null && !tag.isBlank()) {
+            ref = ImageRef.parse(ref.repository() + ":" + tag);
+        } else if (ref.tag() == null) {
+            ref = ref.withTag(ImageRef.DEFAULT_TAG);
+        }
+        images.tag(image.id(), ref);
+        events.publish("image", "tag", image.id().toString(), Map.of("name", ref.familiar()));
+    }
+
+    /**
+     * docker rmi: a tag of an image with other tags is only untagged; the last tag or an id deletes the image,
+     * refused while a container uses it unless forced (then only the tags go).
+     */
+    List<ImageDeleteItem> remove(String name, boolean force, boolean noPrune) {
+        Image image = images.resolve(name);
+        String id = image.id().toString();
+        boolean byId = id.startsWith(name) || id.substring(7).startsWith(name);
+        List<ImageDeleteItem> items = new ArrayList<>();
+        if (!byId) {
+            ImageRef ref = ImageRef.parse(name);
+            if (image.repoTags().size() > 1 || (force && inUse(image))) {
+                images.untag(ref);
+                events.publish("image", "untag", id, Map.of("name", ref.familiar()));
+                return List.of(new ImageDeleteItem(ref.familiar(), null));
+            }
+        } else if (image.repoTags().size() > 1 && !force) {
+            throw new Conflict("conflict: unable to delete " + image.id().shortHex()
+                    + " (must be forced) - image is referenced in multiple repositories");
+        }
+        List<berth.store.meta.ContainerRecord> users = metadata.containersUsingImage(image.id());
+        if (!users.isEmpty()) {
+            if (!force) {
+                throw new Conflict("conflict: unable to delete " + (byId ? image.id().shortHex() : ImageRef.parse(name).familiar())
+                        + " (must be forced) - container " + users.getFirst().id().substring(0, 12)
+                        + " is using its referenced image " + image.id().shortHex());
+            }
+            for (String tag : image.repoTags()) {
+                images.untag(ImageRef.parse(tag));
+                items.add(new ImageDeleteItem(tag, null));
+                events.publish("image", "untag", id, Map.of("name", tag));
+            }
+            return items;
+        }
+        for (String tag : image.repoTags()) {
+            items.add(new ImageDeleteItem(tag, null));
+            events.publish("image", "untag", id, Map.of("name", tag));
+        }
+        images.delete(image.id());
+        items.add(new ImageDeleteItem(null, id));
+        events.publish("image", "delete", id, Map.of("name", id));
+        return items;
+    }
+
+    private boolean inUse(Image image) {
+        return !metadata.containersUsingImage(image.id()).isEmpty();
+    }
+
+    /** Removes dangling images (or, with {@code dangling=false}, every image) that no container uses. */
+    PruneReport prune(Filters filters) {
+        filters.allowOnly(Set.of("dangling", "label", "until"));
+        boolean danglingOnly = !filters.get("dangling").contains("false") && !filters.get("dangling").contains("0");
+        List<ImageDeleteItem> deleted = new ArrayList<>();
+        long reclaimed = 0;
+        for (Image image : images.list()) {
+            if ((danglingOnly && !image.repoTags().isEmpty()) || inUse(image)) {
+                continue;
+            }
+            for (String tag : image.repoTags()) {
+                deleted.add(new ImageDeleteItem(tag, null));
+            }
+            images.delete(image.id());
+            deleted.add(new ImageDeleteItem(null, image.id().toString()));
+            events.publish("image", "delete", image.id().toString(), Map.of("name", image.id().toString()));
+            reclaimed += image.size();
+        }
+        return new PruneReport(null, deleted, reclaimed);
+    }
+
+    void save(List<String> names, OutputStream out) {
+        names.forEach(images::resolve);
+        images.save(names, out);
+    }
+
+    List<String> load(InputStream archive) {
+        List<String> lines = new ArrayList<>();
+        for (LoadedImage loaded : images.load(archive)) {
+            if (loaded.repoTags().isEmpty()) {
+                lines.add("Loaded image ID: " + loaded.id());
+            }
+            loaded.repoTags().forEach(tag -> lines.add("Loaded image: " + tag));
+            events.publish("image", "load", loaded.id().toString(), Map.of("name", loaded.id().toString()));
+        }
+        return lines;
+    }
+
+    int count() {
+        return images.list().size();
+    }
+}

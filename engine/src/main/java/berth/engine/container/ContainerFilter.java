@@ -1,0 +1,114 @@
+package berth.engine.container;
+
+import berth.engine.Filters;
+import berth.oci.errors.InvalidArgument;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * The {@code ps --filter} and {@code container prune --filter} predicates: {@code id}, {@code name} (a regular
+ * expression, as docker), {@code status}, {@code label} ({@code key} or {@code key=value}), {@code ancestor}
+ * (image name or id), {@code exited}. Values of one name are OR'ed, different names AND'ed.
+ */
+public final class ContainerFilter {
+    private static final Set<String> NAMES = Set.of("id", "name", "status", "label", "ancestor", "exited", "until");
+    private static final Set<String> STATUSES = Set.of("created", "restarting", "running", "removing", "paused",
+            "exited", "dead");
+
+    private ContainerFilter() {}
+
+    /**
+     * Builds the predicate; {@code imageMatcher} answers whether a container's image id matches an
+     * {@code ancestor} value (a name or id the engine resolves).
+     */
+    public static Predicate<ContainerDoc> of(Filters filters, java.util.function.BiPredicate<String, String> imageMatcher) {
+        filters.allowOnly(NAMES);
+        Predicate<ContainerDoc> all = doc -> true;
+        for (Map.Entry<String, List<String>> entry : filters.values().entrySet()) {
+            List<String> values = entry.getValue();
+            Predicate<ContainerDoc> any = switch (entry.getKey()) {
+                case "id" -> doc -> values.stream().anyMatch(v -> doc.id().startsWith(v));
+                case "name" -> {
+                    List<Pattern> patterns = values.stream().map(ContainerFilter::regex).toList();
+                    yield doc -> patterns.stream().anyMatch(p -> p.matcher("/" + doc.name()).find());
+                }
+                case "status" -> {
+                    values.forEach(v -> {
+                        if (!STATUSES.contains(v)) {
+                            throw new InvalidArgument("invalid filter 'status=" + v + "'");
+                        }
+                    });
+                    yield doc -> values.contains(doc.state().status());
+                }
+                case "label" -> doc -> values.stream().anyMatch(v -> hasLabel(doc, v));
+                case "ancestor" -> doc -> values.stream().anyMatch(v -> imageMatcher.test(v, doc.imageId()));
+                case "exited" -> {
+                    List<Integer> codes = values.stream().map(ContainerFilter::exitCode).toList();
+                    yield doc -> doc.state().status().equals("exited") && codes.contains(doc.state().exitCode());
+                }
+                case "until" -> {
+                    List<java.time.Instant> times = values.stream().map(ContainerFilter::instant).toList();
+                    yield doc -> times.stream().anyMatch(t -> java.time.Instant.parse(doc.created()).isBefore(t));
+                }
+                default -> throw new InvalidArgument("invalid filter '" + entry.getKey() + "'");
+            };
+            all = all.and(any);
+        }
+        return all;
+    }
+
+    private static boolean hasLabel(ContainerDoc doc, String filter) {
+        Map<String, String> labels = doc.config().labels();
+        if (labels == null) {
+            return false;
+        }
+        int eq = filter.indexOf('=');
+        if (eq < 0) {
+            return labels.containsKey(filter);
+        }
+        return filter.substring(eq + 1).equals(labels.get(filter.substring(0, eq)));
+    }
+
+    private static Pattern regex(String value) {
+        try {
+            return Pattern.compile(value);
+        } catch (PatternSyntaxException e) {
+            throw new InvalidArgument("invalid filter 'name=" + value + "': " + e.getDescription());
+        }
+    }
+
+    private static int exitCode(String value) {
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new InvalidArgument("invalid filter 'exited=" + value + "'");
+        }
+    }
+
+    /** A unix timestamp (seconds, optional fraction), an RFC 3339 time, or a Go duration like {@code 10m} before now. */
+    public static java.time.Instant instant(String value) {
+        try {
+            if (value.matches("\\d+(\\.\\d+)?")) {
+                double seconds = Double.parseDouble(value);
+                return java.time.Instant.ofEpochSecond((long) seconds, (long) ((seconds % 1) * 1e9));
+            }
+            if (value.matches("\\d+[smh]")) {
+                long n = Long.parseLong(value.substring(0, value.length() - 1));
+                long unit = switch (value.charAt(value.length() - 1)) {
+                    case 's' -> 1;
+                    case 'm' -> 60;
+                    default -> 3600;
+                };
+                return java.time.Instant.now().minusSeconds(n * unit);
+            }
+            return java.time.Instant.parse(value);
+        } catch (RuntimeException e) {
+            throw new InvalidArgument("invalid time value: " + value);
+        }
+    }
+}

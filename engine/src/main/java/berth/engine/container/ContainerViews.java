@@ -1,0 +1,81 @@
+package berth.engine.container;
+
+import berth.engine.HumanTime;
+import berth.engine.model.ContainerInspect;
+import berth.engine.model.ContainerState;
+import berth.engine.model.ContainerSummary;
+import berth.engine.model.NetworkSettings;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/** Turns Berth's container documents into the shapes of the Docker API: list rows, inspect, status text. */
+public final class ContainerViews {
+    private ContainerViews() {}
+
+    public static ContainerSummary summary(ContainerDoc doc, Instant now) {
+        String mode = networkMode(doc);
+        return new ContainerSummary(doc.id(), List.of("/" + doc.name()), doc.imageName(), doc.imageId(),
+                command(doc), Instant.parse(doc.created()).getEpochSecond(), List.of(), null, null,
+                doc.config().labels() == null ? Map.of() : doc.config().labels(), doc.state().status(),
+                statusText(doc, now), new ContainerSummary.HostConfigSummary(mode),
+                networkSettings(mode), List.of());
+    }
+
+    public static ContainerInspect inspect(ContainerDoc doc, String logPath, List<String> execIds) {
+        ContainerDoc.RunState s = doc.state();
+        ContainerState state = new ContainerState(s.status(), s.isRunning(), s.status().equals("paused"),
+                s.status().equals("restarting"), s.oomKilled(), s.status().equals("dead"), s.pid(), s.exitCode(),
+                s.error(), orZero(s.startedAt()), orZero(s.finishedAt()));
+        return new ContainerInspect(doc.id(), doc.created(), doc.path(), doc.args(), state, doc.imageId(), "",
+                "", "", logPath, "/" + doc.name(), doc.restartCount(), "overlay", "linux",
+                execIds.isEmpty() ? null : execIds, doc.hostConfig(),
+                new ContainerInspect.GraphDriver("overlay", Map.of("MergedDir", doc.rootfs())), null, null, List.of(),
+                doc.config(), networkSettings(networkMode(doc)));
+    }
+
+    private static String orZero(String time) {
+        return time == null ? HumanTime.ZERO : time;
+    }
+
+    private static String networkMode(ContainerDoc doc) {
+        String mode = doc.hostConfig().networkMode();
+        return mode == null || mode.isEmpty() || mode.equals("default") ? "none" : mode;
+    }
+
+    private static NetworkSettings networkSettings(String mode) {
+        NetworkSettings.EndpointSettings endpoint = new NetworkSettings.EndpointSettings("", "", "", "", 0, "");
+        return new NetworkSettings(Map.of(mode, endpoint), Map.of());
+    }
+
+    /** The command column of {@code ps}: path and args joined, as docker shows it before truncation. */
+    public static String command(ContainerDoc doc) {
+        StringBuilder command = new StringBuilder(doc.path());
+        for (String arg : doc.args()) {
+            command.append(' ').append(arg);
+        }
+        return command.toString();
+    }
+
+    /** Docker's status text: {@code Up 3 seconds}, {@code Up 2 minutes (Paused)}, {@code Exited (0) 5 seconds ago}. */
+    public static String statusText(ContainerDoc doc, Instant now) {
+        ContainerDoc.RunState s = doc.state();
+        return switch (s.status()) {
+            case "running" -> "Up " + HumanTime.duration(since(s.startedAt(), now));
+            case "paused" -> "Up " + HumanTime.duration(since(s.startedAt(), now)) + " (Paused)";
+            case "restarting" -> "Restarting (" + s.exitCode() + ") " + HumanTime.duration(since(s.finishedAt(), now))
+                    + " ago";
+            case "exited" -> "Exited (" + s.exitCode() + ") " + HumanTime.duration(since(s.finishedAt(), now)) + " ago";
+            case "dead" -> "Dead";
+            case "removing" -> "Removal In Progress";
+            default -> "Created";
+        };
+    }
+
+    private static Duration since(String time, Instant now) {
+        Instant then = HumanTime.parse(time);
+        return then == null ? Duration.ZERO : Duration.between(then, now);
+    }
+}

@@ -1,0 +1,185 @@
+package berth.it;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real berthd started from the build on a temporary root, exec root and socket, and the two clients that drive
+ * it: the {@code berth} CLI and the docker CLI. Closing it removes every container it made, stops the daemon and
+ * deletes its state.
+ */
+final class Daemon implements AutoCloseable {
+    static final Path REPO = Path.of("").toAbsolutePath().getParent();
+    private final Path base;
+    final Path root;
+    final Path execRoot;
+    final Path socket;
+    private Process process;
+
+    private Daemon(Path base) {
+        this.base = base;
+        this.root = base.resolve("root");
+        this.execRoot = base.resolve("run");
+        this.socket = execRoot.resolve("berth.sock");
+    }
+
+    /** Starts a daemon on fresh state and waits until it answers. */
+    static Daemon start() throws Exception {
+        Daemon daemon = new Daemon(Files.createTempDirectory(Path.of("/tmp"), "berth-it-"));
+        daemon.launch();
+        return daemon;
+    }
+
+    /** Starts a daemon on fresh state with {@code busybox:latest} imported. */
+    static Daemon startWithBusybox() throws Exception {
+        Daemon daemon = start();
+        Result imported = daemon.run(List.of("bash", REPO.resolve("scripts/busybox-image.sh").toString(),
+                "-H", daemon.host()), null);
+        if (imported.exit() != 0) {
+            daemon.close();
+            throw new IllegalStateException("busybox import failed: " + imported);
+        }
+        return daemon;
+    }
+
+    String host() {
+        return "unix://" + socket;
+    }
+
+    void launch() throws Exception {
+        Files.createDirectories(execRoot);
+        process = new ProcessBuilder(REPO.resolve("bin/berthd").toString(), "--root", root.toString(),
+                "--exec-root", execRoot.toString(), "--host", host())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(base.resolve("berthd.log").toFile()))
+                .start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("berthd exited: " + log());
+            }
+            if (Files.exists(socket) && berth("version").exit() == 0) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new IllegalStateException("berthd did not answer in 30 s: " + log());
+    }
+
+    /** Kills berthd with SIGKILL, leaving its containers running (live restore). */
+    void kill9() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    String log() {
+        try {
+            return Files.readString(base.resolve("berthd.log"));
+        } catch (IOException e) {
+            return "(no log)";
+        }
+    }
+
+    Result berth(String... args) {
+        return berthWithInput(null, args);
+    }
+
+    Result berthWithInput(String stdin, String... args) {
+        List<String> command = new ArrayList<>(List.of(REPO.resolve("bin/berth").toString(), "-H", host()));
+        command.addAll(List.of(args));
+        return run(command, stdin);
+    }
+
+    Result docker(String... args) {
+        return dockerWithInput(null, args);
+    }
+
+    Result dockerWithInput(String stdin, String... args) {
+        List<String> command = new ArrayList<>(List.of("docker"));
+        command.addAll(List.of(args));
+        return run(command, stdin);
+    }
+
+    Result run(List<String> command, String stdin) {
+        try {
+            ProcessBuilder builder = new ProcessBuilder(command);
+            Map<String, String> env = builder.environment();
+            env.put("DOCKER_HOST", host());
+            env.put("DOCKER_CONFIG", base.resolve("docker-config").toString());
+            env.remove("BERTH_HOST");
+            Path out = Files.createTempFile(base, "out", ".txt");
+            Path err = Files.createTempFile(base, "err", ".txt");
+            builder.redirectOutput(out.toFile()).redirectError(err.toFile());
+            if (stdin == null) {
+                builder.redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+            }
+            Process p = builder.start();
+            if (stdin != null) {
+                try (var in = p.getOutputStream()) {
+                    in.write(stdin.getBytes(StandardCharsets.UTF_8));
+                }
+            }
+            if (!p.waitFor(120, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IllegalStateException("timed out: " + command);
+            }
+            Result result = new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+            Files.delete(out);
+            Files.delete(err);
+            return result;
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Polls {@code check} until it holds or the timeout passes; for state that settles asynchronously. */
+    static boolean eventually(Duration timeout, java.util.function.BooleanSupplier check) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (check.getAsBoolean()) {
+                return true;
+            }
+            Thread.sleep(50);
+        }
+        return check.getAsBoolean();
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (process != null && process.isAlive()) {
+            Result ids = berth("ps", "-aq", "--no-trunc");
+            for (String id : ids.stdout().split("\\s+")) {
+                if (!id.isBlank()) {
+                    berth("rm", "-f", id);
+                }
+            }
+            process.destroy();
+            if (!process.waitFor(15, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
+        // Unmount whatever the daemon left mounted under its root before deleting it.
+        for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo")).reversed()) {
+            String mountPoint = line.split(" ")[4];
+            if (mountPoint.startsWith(base.toString())) {
+                new ProcessBuilder("umount", "-l", mountPoint).start().waitFor();
+            }
+        }
+        new ProcessBuilder("rm", "-rf", base.toString()).start().waitFor();
+    }
+
+    /** A finished command: its exit code and what it printed. */
+    record Result(int exit, String stdout, String stderr) {
+        @Override
+        public String toString() {
+            return "exit " + exit + "\nstdout: " + stdout + "\nstderr: " + stderr;
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package berth.sys;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * This process's view of the mount table, {@code /proc/self/mountinfo}: the kernel's word on whether a
+ * directory is a mount point, so that mounting twice or unmounting what is not mounted can be avoided.
+ */
+public final class MountTable {
+    private static final Path MOUNTINFO = Path.of("/proc/self/mountinfo");
+
+    private MountTable() {}
+
+    /** Whether {@code dir} (absolute, normalised) is the mount point of some mount. */
+    public static boolean isMountPoint(Path dir) {
+        String wanted = dir.toAbsolutePath().normalize().toString();
+        try (var lines = Files.lines(MOUNTINFO)) {
+            // Field 5 is the mount point, with space, tab, newline and backslash written as octal escapes.
+            return lines.map(line -> line.split(" "))
+                    .filter(fields -> fields.length > 4)
+                    .anyMatch(fields -> unescape(fields[4]).equals(wanted));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String unescape(String field) {
+        if (field.indexOf('\\') < 0) {
+            return field;
+        }
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < field.length(); i++) {
+            char c = field.charAt(i);
+            if (c == '\\' && i + 3 < field.length()) {
+                out.append((char) Integer.parseInt(field.substring(i + 1, i + 4), 8));
+                i += 3;
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+}
