@@ -136,15 +136,10 @@ final class ContainerEndpoints {
         boolean tty = container.config() != null && container.config().isTty();
         var options = new Engine.AttachOptions(ex.bool("stdin"), ex.bool("stdout"), ex.bool("stderr"),
                 ex.bool("stream"), ex.bool("logs"), blankToNull(ex.query("detachKeys")));
+        DeferredSink sink = new DeferredSink();
+        Session session = engine.attachContainer(id, options, sink);
         HijackedStream stream = ex.hijack(tty ? Exchange.RAW_STREAM : Exchange.MULTIPLEXED_STREAM);
-        OutputSink sink = stream.sink(tty);
-        Session session;
-        try {
-            session = engine.attachContainer(id, options, sink);
-        } catch (RuntimeException e) {
-            failAfterHijack(sink, "Error attaching", e);
-            return;
-        }
+        sink.open(stream.sink(tty));
         stream.start(session == null ? NO_SESSION : session, options.stdin());
     }
 

@@ -10,11 +10,13 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The image endpoints. Names may hold slashes and a registry port ({@code localhost:5000/a/b:tag}), hence the
@@ -68,9 +70,26 @@ final class ImageEndpoints {
             if (!fromSrc.equals("-")) {
                 throw new InvalidArgument("importing from a URL is not supported: " + fromSrc);
             }
-            String id = engine.importImage(body, ex.query("repo"), ex.query("tag"), ex.queryAll("changes"),
-                    ex.query("message"));
+            String id = drainingOnFailure(body, () -> engine.importImage(body, ex.query("repo"), ex.query("tag"),
+                    ex.queryAll("changes"), ex.query("message")));
             ex.send(HttpResponseStatus.OK, Exchange.JSON, jsonLine(Map.of("status", id)));
+        }
+    }
+
+    /**
+     * Runs {@code call}; if it fails before the upload is read to its end (a bad --change, a corrupt archive), reads
+     * the rest first. A client still sending when the connection closes sees "broken pipe", not the error.
+     */
+    private static <T> T drainingOnFailure(InputStream body, Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (RuntimeException e) {
+            try {
+                body.transferTo(OutputStream.nullOutputStream());
+            } catch (IOException | RuntimeException drainFailure) {
+                e.addSuppressed(drainFailure);
+            }
+            throw e;
         }
     }
 
@@ -93,7 +112,7 @@ final class ImageEndpoints {
     private void load(Exchange ex) throws Exception {
         List<String> lines;
         try (InputStream body = ex.bodyStream()) {
-            lines = engine.loadImages(body);
+            lines = drainingOnFailure(body, () -> engine.loadImages(body));
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (String line : lines) {

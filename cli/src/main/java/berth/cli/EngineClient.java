@@ -198,8 +198,8 @@ public final class EngineClient {
     }
 
     /**
-     * Sends {@code POST path} at once on its own connection and returns a handle that reads the
-     * answer: the daemon has the request before any later call (wait registered before start).
+     * Sends {@code POST path} on its own connection and reads the answer's head, which the daemon sends once
+     * it has registered the request (a wait before start); the returned handle reads the body later.
      */
     public Pending postNow(String path, Query q) {
         String target = target(path, q);
@@ -209,15 +209,17 @@ public final class EngineClient {
         } catch (IOException e) {
             throw new CannotConnectException(host);
         }
+        Response r;
         try {
             c.send("POST", target, headers());
+            // The daemon answers the head once the request is registered (a wait before start): read it now.
+            r = c.receive("POST");
         } catch (IOException e) {
             c.close();
             throw new UncheckedIOException(e);
         }
         return () -> {
             try {
-                Response r = c.receive("POST");
                 if (r.status() >= 400) {
                     throw error(r);
                 }

@@ -61,6 +61,7 @@ import java.util.regex.Pattern;
  */
 final class ContainerService {
     private static final System.Logger LOG = System.getLogger(ContainerService.class.getName());
+    private static final Pattern CONTAINER_ID = Pattern.compile("[0-9a-f]{64}");
     private static final Pattern VALID_NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]+");
     private static final int DEFAULT_STOP_TIMEOUT = 10;
 
@@ -98,12 +99,13 @@ final class ContainerService {
             ContainerDoc doc = Json.read(record.doc(), ContainerDoc.class);
             live.put(doc.id(), new LiveContainer(doc));
         }
+        sweepOrphans();
         exits = new ExitWatcher(conmon, this::onExit);
         for (ExitWatcher.Exit exit : exits.scan()) {
             LiveContainer c = live.get(exit.id());
             if (c != null) {
                 synchronized (c) {
-                    if (c.doc().state().isRunning()) {
+                    if (c.doc().state().hasProcess()) {
                         recordExit(c, exit);
                     }
                 }
@@ -111,7 +113,7 @@ final class ContainerService {
         }
         for (LiveContainer c : live.values()) {
             ContainerDoc doc = c.doc();
-            if (!doc.state().isRunning()) {
+            if (!doc.state().hasProcess()) {
                 continue;
             }
             int conmonPid = conmon.conmonPid(doc.id());
@@ -126,15 +128,54 @@ final class ContainerService {
         }
         for (LiveContainer c : live.values()) {
             if (restartsWithDaemon(c.doc())) {
+                synchronized (c) {
+                    // A policy restart forgets the manual stop, as docker's does.
+                    save(c, c.doc().withRestart(c.doc().restartCount(), false));
+                }
                 Thread.ofVirtual().start(() -> restartQuietly(c));
             }
         }
     }
 
+    /**
+     * Deletes the snapshots and directories of containers that have no row: a create that crashed before its row
+     * was written, or a removal that crashed after it was deleted.
+     */
+    private void sweepOrphans() {
+        for (Path dir : List.of(layout.snapshots(), layout.containers())) {
+            if (!Files.isDirectory(dir)) {
+                continue;
+            }
+            try (var entries = Files.list(dir)) {
+                for (Path entry : entries.toList()) {
+                    String id = entry.getFileName().toString();
+                    if (CONTAINER_ID.matcher(id).matches() && !live.containsKey(id)) {
+                        LOG.log(System.Logger.Level.INFO, "removing leftovers of container {0}", Ids.shortId(id));
+                        deleteFiles(id);
+                    }
+                }
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.WARNING, "cannot sweep {0}: {1}", dir, e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * Docker's rule when the daemon comes back: {@code always} restarts an exited container even one stopped by
+     * hand, {@code unless-stopped} only one that was not; a container never started stays created.
+     */
     private boolean restartsWithDaemon(ContainerDoc doc) {
-        String policy = policyName(doc);
-        return !doc.state().isRunning() && !doc.stoppedByUser()
-                && (policy.equals("always") || policy.equals("unless-stopped"));
+        if (doc.state().status().equals("restarting")) {
+            return true; // the last daemon ended during the back-off
+        }
+        if (!doc.state().status().equals("exited")) {
+            return false;
+        }
+        return switch (policyName(doc)) {
+            case "always" -> true;
+            case "unless-stopped" -> !doc.stoppedByUser();
+            default -> false;
+        };
     }
 
     // --- create ------------------------------------------------------------------------------------------
@@ -245,7 +286,6 @@ final class ContainerService {
                     doc.hostConfig(), doc.config().hostname(), Optional.of(files.hosts()),
                     Optional.of(files.resolvConf()), Optional.of(files.hostname()), Optional.empty(), List.of());
             specs.writeBundle(input, bundle);
-            runtime.delete(id, true);
             c.runStarted();
             Conmon.Created created = conmon.create(new Conmon.Request(id, doc.name(), bundle, logPath(id),
                     doc.config().isTty(), doc.config().isOpenStdin(), runtime, -1));
@@ -300,7 +340,8 @@ final class ContainerService {
         }
         Thread.ofVirtual().start(() -> {
             synchronized (c) {
-                if (c.doc().state().isRunning()) {
+                // Only a run in progress can end: the restore may have recorded this exit already.
+                if (c.doc().state().hasProcess()) {
                     recordExit(c, exit);
                 } else {
                     c.runFinished();
@@ -309,17 +350,13 @@ final class ContainerService {
         });
     }
 
+    /**
+     * Records an exit. Waiters hear of it (and an auto-removed container is gone from the list) before the runtime
+     * record and mounts are cleaned up, so a client's {@code run --rm} does not wait for that clean-up; the lock
+     * held throughout keeps any later call on this container behind it.
+     */
     private void recordExit(LiveContainer c, ExitWatcher.Exit exit) {
         String id = c.id();
-        OciRuntime runtime = runtimeOf(c.doc());
-        try {
-            runtime.delete(id, true);
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "runtime delete of {0}: {1}", Ids.shortId(id), e.getMessage());
-        }
-        conmon.cleanup(id);
-        exits.acknowledge(id);
-        snapshotter.unmount(id);
         ContainerDoc.RunState s = c.doc().state();
         save(c, c.doc().withState(new ContainerDoc.RunState("exited", 0, exit.exitCode(), "", s.startedAt(),
                 HumanTime.rfc3339(exit.finishedAt()), exit.oomKilled())));
@@ -327,10 +364,16 @@ final class ContainerService {
             publish(c.doc(), "oom", Map.of());
         }
         publish(c.doc(), "die", Map.of("exitCode", Integer.toString(exit.exitCode())));
+        boolean autoRemove = c.doc().hostConfig().isAutoRemove();
+        if (autoRemove) {
+            forget(c);
+        } else {
+            c.exited(exit.exitCode());
+        }
+        releaseRun(c.doc());
         c.runFinished();
-        c.exited(exit.exitCode());
-        if (c.doc().hostConfig().isAutoRemove()) {
-            removeNow(c);
+        if (autoRemove) {
+            deleteFiles(id);
         } else if (shouldRestart(c.doc())) {
             int delay = c.nextBackoffMillis();
             save(c, c.doc().withState(new ContainerDoc.RunState("restarting", 0, exit.exitCode(), "",
@@ -340,6 +383,19 @@ final class ContainerService {
                 restartQuietly(c);
             });
         }
+    }
+
+    /** Frees what one run of a container held: the runtime's record and cgroups, conmon's files, the root mount. */
+    private void releaseRun(ContainerDoc doc) {
+        String id = doc.id();
+        try {
+            runtimeOf(doc).delete(id, true);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "runtime delete of {0}: {1}", Ids.shortId(id), e.getMessage());
+        }
+        conmon.cleanup(id);
+        exits.acknowledge(id);
+        snapshotter.unmount(id);
     }
 
     private boolean shouldRestart(ContainerDoc doc) {
@@ -404,11 +460,13 @@ final class ContainerService {
                 runtime.resume(c.id());
             }
             signal(runtime, c.id(), stopSignal);
+            publishKill(doc, stopSignal);
         }
         if (!awaitEnd(ended, timeout < 0 ? Long.MAX_VALUE : timeout)) {
             synchronized (c) {
                 if (c.doc().state().isRunning()) {
                     signal(runtimeOf(c.doc()), c.id(), "SIGKILL");
+                    publishKill(c.doc(), "SIGKILL");
                 }
             }
             if (!awaitEnd(ended, 30)) {
@@ -416,6 +474,11 @@ final class ContainerService {
             }
         }
         publish(c.doc(), "stop", Map.of());
+    }
+
+    /** Docker reports every signal it sends, a stop's included, as a {@code kill} event. */
+    private void publishKill(ContainerDoc doc, String signal) {
+        publish(doc, "kill", Map.of("signal", Integer.toString(Signals.parse(signal).getAsInt())));
     }
 
     private void signal(OciRuntime runtime, String id, String signal) {
@@ -466,7 +529,7 @@ final class ContainerService {
             }
             String sig = signal == null || signal.isEmpty() ? "SIGKILL" : signal;
             signal(runtimeOf(c.doc()), c.id(), sig);
-            publish(c.doc(), "kill", Map.of("signal", Integer.toString(Signals.parse(sig).getAsInt())));
+            publishKill(c.doc(), sig);
         }
     }
 
@@ -537,25 +600,27 @@ final class ContainerService {
         }
     }
 
-    /** Removes a stopped container: runtime record, mounts, snapshot, files, row; then tells the waiters. */
+    /** Removes a stopped container (its run already released): row, then files. */
     private void removeNow(LiveContainer c) {
-        String id = c.id();
-        save(c, c.doc().withState(withStatus(c.doc().state(), "removing")));
-        try {
-            runtimeOf(c.doc()).delete(id, true);
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "runtime delete of {0}: {1}", Ids.shortId(id), e.getMessage());
-        }
-        conmon.cleanup(id);
+        forget(c);
+        deleteFiles(c.id());
+    }
+
+    /** Drops the container's row and tells its waiters; from here on it is gone for every client. */
+    private void forget(LiveContainer c) {
+        metadata.deleteContainer(c.id());
+        live.remove(c.id());
+        publish(c.doc(), "destroy", Map.of());
+        c.gone(c.doc().state().exitCode());
+    }
+
+    /** Deletes a forgotten container's snapshot and directory; a crash before this is swept at start. */
+    private void deleteFiles(String id) {
         snapshotter.unmount(id);
         if (snapshotter.exists(id)) {
             snapshotter.remove(id);
         }
         deleteTree(layout.container(id));
-        metadata.deleteContainer(id);
-        live.remove(id);
-        publish(c.doc(), "destroy", Map.of());
-        c.gone(c.doc().state().exitCode());
     }
 
     // --- wait, rename, list, inspect, top, prune ---------------------------------------------------------
@@ -564,6 +629,10 @@ final class ContainerService {
         LiveContainer c = find(name);
         String cond = condition == null || condition.isEmpty() ? "not-running" : condition;
         synchronized (c) {
+            if (!live.containsKey(c.id())) {
+                // removed while this call waited for the lock: every condition already holds
+                return CompletableFuture.completedFuture(new WaitResponse(c.doc().state().exitCode(), null));
+            }
             return switch (cond) {
                 case "not-running" -> c.doc().state().isRunning() && !c.doc().state().status().equals("restarting")
                         ? c.waitNextExit()

@@ -90,11 +90,11 @@ final class ContainerStreams {
             return;
         }
         byte[] prefix = options.timestamps()
-                ? (HumanTime.rfc3339(entry.time()) + " ").getBytes(StandardCharsets.US_ASCII) : new byte[0];
-        byte[] line = new byte[prefix.length + entry.line().length + 1];
+                ? (HumanTime.rfc3339Fixed(entry.time()) + " ").getBytes(StandardCharsets.US_ASCII) : new byte[0];
+        // The entry keeps the container's own newline (none after a last partial line), so add none here.
+        byte[] line = new byte[prefix.length + entry.line().length];
         System.arraycopy(prefix, 0, line, 0, prefix.length);
         System.arraycopy(entry.line(), 0, line, prefix.length, entry.line().length);
-        line[line.length - 1] = '\n';
         out.write(stderr ? OutputSink.StdStream.STDERR : OutputSink.StdStream.STDOUT, line, 0, line.length);
     }
 

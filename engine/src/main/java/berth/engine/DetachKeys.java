@@ -68,6 +68,11 @@ final class DetachKeys {
             if (matched > 0) {
                 forward.write(keys, 0, matched);
                 matched = 0;
+                if (b == keys[0]) {
+                    // The byte that broke one sequence may begin the next (ctrl-p ctrl-p ctrl-q detaches).
+                    matched = 1;
+                    continue;
+                }
             }
             forward.write(b);
         }

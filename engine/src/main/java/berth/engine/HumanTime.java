@@ -18,7 +18,17 @@ public final class HumanTime {
             .toFormatter()
             .withZone(ZoneOffset.UTC);
 
+    /** Go's RFC3339NanoFixed: always nine digits, so that timestamped log lines align. */
+    private static final DateTimeFormatter RFC3339_NANO_FIXED = DateTimeFormatter
+            .ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSSSS'Z'")
+            .withZone(ZoneOffset.UTC);
+
     private HumanTime() {}
+
+    /** A log line's timestamp as {@code docker logs -t} prints it. */
+    public static String rfc3339Fixed(Instant instant) {
+        return RFC3339_NANO_FIXED.format(instant);
+    }
 
     public static String rfc3339(Instant instant) {
         return instant == null ? ZERO : RFC3339_NANO.format(instant);

@@ -56,7 +56,8 @@ public final class ImageChanges {
                     c.labels(), addKeys(c.volumes(), commandForm(arg)), c.stopSignal());
             case "STOPSIGNAL" -> copy(c, c.env(), c.cmd(), c.entrypoint(), c.workingDir(), c.user(), c.exposedPorts(),
                     c.labels(), c.volumes(), requireArg(arg, instruction));
-            default -> throw new InvalidArgument(instruction + " is not a valid change command");
+            // Docker's Dockerfile parser lower-cases the instruction before naming it.
+            default -> throw new InvalidArgument(instruction.toLowerCase(Locale.ROOT) + " is not a valid change command");
         };
     }
 

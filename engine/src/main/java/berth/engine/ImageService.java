@@ -1,5 +1,6 @@
 package berth.engine;
 
+import berth.engine.container.ContainerDoc;
 import berth.engine.model.ContainerInspect;
 import berth.engine.model.ImageDeleteItem;
 import berth.engine.model.ImageHistoryItem;
@@ -8,6 +9,7 @@ import berth.engine.model.ImageSummary;
 import berth.engine.model.PruneReport;
 import berth.oci.Digest;
 import berth.oci.ImageRef;
+import berth.oci.Json;
 import berth.oci.container.ContainerConfig;
 import berth.oci.errors.Conflict;
 import berth.oci.errors.InvalidArgument;
@@ -15,6 +17,7 @@ import berth.oci.image.ImageConfig;
 import berth.store.image.Image;
 import berth.store.image.ImageStore;
 import berth.store.image.LoadedImage;
+import berth.store.meta.ContainerRecord;
 import berth.store.meta.MetadataStore;
 
 import java.io.InputStream;
@@ -56,14 +59,7 @@ final class ImageService {
     }
 
     String importImage(InputStream rootfs, String repo, String tag, List<String> changes, String message) {
-        Optional<ImageRef> ref = Optional.empty();
-        if (repo != null && !repo.isBlank()) {
-            ImageRef parsed = ImageRef.parseLoose(repo);
-            if (tag != null && !tag.isBlank()) {
-                parsed = ImageRef.parse(parsed.repository() + ":" + tag);
-            }
-            ref = Optional.of(parsed.tag() == null && parsed.digest() == null ? parsed.withTag(ImageRef.DEFAULT_TAG) : parsed);
-        }
+        Optional<ImageRef> ref = repo == null || repo.isBlank() ? Optional.empty() : Optional.of(repoTag(repo, tag));
         ContainerConfig config = ImageChanges.apply(ContainerConfig.EMPTY, changes);
         Image image = images.importRootfs(rootfs, config, message, ref);
         events.publish("image", "import", image.id().toString(), Map.of("name", image.id().toString()));
@@ -72,18 +68,27 @@ final class ImageService {
 
     List<ImageSummary> list(boolean all, Filters filters, boolean digests) {
         Predicate<Image> keep = filter(filters.allowOnly(LIST_FILTERS));
+        List<PathMatcher> references = referenceMatchers(filters);
         return images.list().stream()
                 .filter(keep)
                 .sorted((a, b) -> b.created().compareTo(a.created()))
-                .map(this::summary)
+                .map(image -> summary(image, references.isEmpty() ? image.repoTags()
+                        : image.repoTags().stream().filter(tag -> matchesReference(references, tag)).toList()))
                 .toList();
     }
 
-    private ImageSummary summary(Image image) {
+    // With reference= filters docker lists only the tags that match, so `images busybox` shows no other names.
+    private ImageSummary summary(Image image, List<String> repoTags) {
         ContainerConfig config = image.config().config();
         Map<String, String> labels = config == null || config.labels() == null ? Map.of() : config.labels();
-        return new ImageSummary(image.id().toString(), "", image.repoTags(), List.of(),
+        return new ImageSummary(image.id().toString(), "", repoTags, List.of(),
                 image.created().getEpochSecond(), image.size(), -1, labels, -1);
+    }
+
+    private static List<PathMatcher> referenceMatchers(Filters filters) {
+        return filters.get("reference").stream()
+                .map(r -> FileSystems.getDefault().getPathMatcher("glob:" + r))
+                .toList();
     }
 
     private Predicate<Image> filter(Filters filters) {
@@ -92,15 +97,12 @@ final class ImageService {
             boolean dangling = switch (value) {
                 case "true", "1" -> true;
                 case "false", "0" -> false;
-                default -> throw new InvalidArgument("invalid filter 'dangling=" + value + "'");
+                default -> throw new InvalidArgument("invalid filter 'dangling=" + filters.get("dangling") + "'");
             };
             keep = keep.and(image -> image.repoTags().isEmpty() == dangling);
         }
-        List<String> references = filters.get("reference");
-        if (!references.isEmpty()) {
-            List<PathMatcher> matchers = references.stream()
-                    .map(r -> FileSystems.getDefault().getPathMatcher("glob:" + r))
-                    .toList();
+        List<PathMatcher> matchers = referenceMatchers(filters);
+        if (!matchers.isEmpty()) {
             keep = keep.and(image -> image.repoTags().stream().anyMatch(tag -> matchesReference(matchers, tag)));
         }
         for (String label : filters.get("label")) {
@@ -135,10 +137,25 @@ final class ImageService {
                 : Optional.ofNullable(config.history().getLast().comment()).orElse("");
         return new ImageInspect(image.id().toString(), image.repoTags(), List.of(), "", comment,
                 HumanTime.rfc3339(image.created()), config.author() == null ? "" : config.author(),
-                config.config() == null ? ContainerConfig.EMPTY : config.config(), config.architecture(), config.os(),
+                dockerShaped(config.config() == null ? ContainerConfig.EMPTY : config.config()), config.architecture(),
+                config.os(),
                 image.size(), new ContainerInspect.GraphDriver("overlay", Map.of()),
                 new ImageInspect.RootFs("layers", image.diffIds().stream().map(Digest::toString).toList()),
                 Map.of("LastTagTime", HumanTime.ZERO));
+    }
+
+    /** Docker 28 answers unset strings as "" and unset booleans as false in an image's Config, never null. */
+    private static ContainerConfig dockerShaped(ContainerConfig c) {
+        return new ContainerConfig(orEmpty(c.hostname()), orEmpty(c.domainname()), orEmpty(c.user()),
+                Boolean.TRUE.equals(c.attachStdin()), Boolean.TRUE.equals(c.attachStdout()),
+                Boolean.TRUE.equals(c.attachStderr()), c.exposedPorts(), c.isTty(), c.isOpenStdin(),
+                Boolean.TRUE.equals(c.stdinOnce()), c.env(), c.cmd(), orEmpty(c.image()), c.volumes(),
+                orEmpty(c.workingDir()), c.entrypoint(), c.onBuild(), c.labels(), c.stopSignal(), c.stopTimeout(),
+                c.shell());
+    }
+
+    private static String orEmpty(String value) {
+        return value == null ? "" : value;
     }
 
     List<ImageHistoryItem> history(String name) {
@@ -160,17 +177,35 @@ final class ImageService {
 
     void tag(String source, String repo, String tag) {
         Image image = images.resolve(source);
-        ImageRef ref = ImageRef.parseLoose(repo);
+        ImageRef ref = repoTag(repo, tag);
+        images.tag(image.id(), ref);
+        events.publish("image", "tag", image.id().toString(), Map.of("name", ref.familiar()));
+    }
+
+    /**
+     * The reference {@code repo} (with {@code tag} replacing its own, {@code latest} if neither has one), refused
+     * with docker's messages: {@code invalid reference format...}, {@code invalid tag format}.
+     */
+    private static ImageRef repoTag(String repo, String tag) {
+        ImageRef ref;
+        try {
+            ref = ImageRef.parseLoose(repo == null ? "" : repo);
+        } catch (InvalidArgument e) {
+            // ImageRef quotes the text it refused; docker's message does not.
+            throw new InvalidArgument(e.getMessage().replaceFirst("^invalid reference format: \".*\"$",
+                    "invalid reference format"));
+        }
         if (ref.digest() != null) {
             throw new InvalidArgument("refusing to create a tag with a digest reference");
         }
-        if (tag != null && !tag.isBlank()) {
-            ref = ImageRef.parse(ref.repository() + ":" + tag);
-        } else if (ref.tag() == null) {
-            ref = ref.withTag(ImageRef.DEFAULT_TAG);
+        if (tag == null || tag.isBlank()) {
+            return ref.tag() == null ? ref.withTag(ImageRef.DEFAULT_TAG) : ref;
         }
-        images.tag(image.id(), ref);
-        events.publish("image", "tag", image.id().toString(), Map.of("name", ref.familiar()));
+        try {
+            return ImageRef.parse(ref.repository() + ":" + tag);
+        } catch (InvalidArgument e) {
+            throw new InvalidArgument("invalid tag format");
+        }
     }
 
     /**
@@ -193,12 +228,20 @@ final class ImageService {
             throw new Conflict("conflict: unable to delete " + image.id().shortHex()
                     + " (must be forced) - image is referenced in multiple repositories");
         }
-        List<berth.store.meta.ContainerRecord> users = metadata.containersUsingImage(image.id());
+        List<ContainerRecord> users = metadata.containersUsingImage(image.id());
         if (!users.isEmpty()) {
+            String user = users.getFirst().id().substring(0, 12);
+            if (!byId && !force) {
+                throw new Conflict("conflict: unable to remove repository reference \"" + name
+                        + "\" (must force) - container " + user + " is using its referenced image " + image.id().shortHex());
+            }
+            if (users.stream().anyMatch(ImageService::running)) {
+                throw new Conflict("conflict: unable to delete " + image.id().shortHex()
+                        + " (cannot be forced) - image is being used by running container " + user);
+            }
             if (!force) {
-                throw new Conflict("conflict: unable to delete " + (byId ? image.id().shortHex() : ImageRef.parse(name).familiar())
-                        + " (must be forced) - container " + users.getFirst().id().substring(0, 12)
-                        + " is using its referenced image " + image.id().shortHex());
+                throw new Conflict("conflict: unable to delete " + image.id().shortHex()
+                        + " (must be forced) - image is being used by stopped container " + user);
             }
             for (String tag : image.repoTags()) {
                 images.untag(ImageRef.parse(tag));
@@ -215,6 +258,11 @@ final class ImageService {
         items.add(new ImageDeleteItem(null, id));
         events.publish("image", "delete", id, Map.of("name", id));
         return items;
+    }
+
+    // Docker refuses even a forced delete while a container runs (paused or restarting counts as running).
+    private static boolean running(ContainerRecord container) {
+        return Json.read(container.doc(), ContainerDoc.class).state().isRunning();
     }
 
     private boolean inUse(Image image) {

@@ -71,7 +71,7 @@ public final class LocalEngine implements Engine, AutoCloseable {
         this.images = new ImageService(new ImageStore(content, metadata, snapshotter), metadata, events);
         this.containers = new ContainerService(layout, metadata, snapshotter, images, events, host, conmon, runtimes);
         this.streams = new ContainerStreams(containers);
-        this.execs = new ExecService(containers);
+        this.execs = new ExecService(containers, conmon);
     }
 
     /** Opens (or creates) the engine whose state is under {@code root} and runtime state under {@code execRoot}. */

@@ -107,6 +107,55 @@ final class Daemon implements AutoCloseable {
         return run(command, stdin);
     }
 
+    /**
+     * Runs a bash script with both clients pointed at this daemon: {@code docker}, and {@code $BERTH} (unquoted)
+     * for the berth CLI. For binary data through pipes and redirections, which {@link #run} cannot carry.
+     */
+    Result shell(String script) {
+        return run(List.of("bash", "-c", "BERTH='" + REPO.resolve("bin/berth") + " -H " + host() + "'\n" + script), null);
+    }
+
+    /** {@code docker run --rm ARGS}, which must succeed; its stdout. */
+    String dockerRunOk(String... args) {
+        return succeeded(docker(runRm(args)));
+    }
+
+    /** {@code berth run --rm ARGS}, which must succeed; its stdout. */
+    String berthRunOk(String... args) {
+        return succeeded(berth(runRm(args)));
+    }
+
+    private static String[] runRm(String... args) {
+        List<String> command = new ArrayList<>(List.of("run", "--rm"));
+        command.addAll(List.of(args));
+        return command.toArray(String[]::new);
+    }
+
+    private static String succeeded(Result result) {
+        if (result.exit() != 0) {
+            throw new AssertionError("command failed: " + result);
+        }
+        return result.stdout();
+    }
+
+    /** The same verb from either client: {@code client} is "docker" or "berth". */
+    Result cli(String client, String... args) {
+        return cliWithInput(client, null, args);
+    }
+
+    Result cliWithInput(String client, String stdin, String... args) {
+        return switch (client) {
+            case "docker" -> dockerWithInput(stdin, args);
+            case "berth" -> berthWithInput(stdin, args);
+            default -> throw new IllegalArgumentException("no such client: " + client);
+        };
+    }
+
+    /** The command line that runs {@code client} against this daemon, for scripts run through {@link #shell}. */
+    String commandOf(String client) {
+        return client.equals("docker") ? "docker" : REPO.resolve("bin/berth") + " -H " + host();
+    }
+
     Result run(List<String> command, String stdin) {
         try {
             ProcessBuilder builder = new ProcessBuilder(command);

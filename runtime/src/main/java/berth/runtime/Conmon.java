@@ -3,14 +3,13 @@ package berth.runtime;
 import berth.oci.Json;
 import berth.oci.errors.EngineException;
 import berth.oci.errors.Unavailable;
+import berth.sys.FdSet;
 import berth.sys.Fds;
 import berth.sys.Pipes;
 import berth.sys.Spawn;
 import berth.sys.SysException;
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -18,8 +17,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -37,6 +38,14 @@ import java.util.stream.Stream;
  */
 public final class Conmon {
     private static final int SYNC_TIMEOUT_MILLIS = 60_000;
+    /**
+     * conmon 2.1.6 acts on the first line of each read from its control FIFOs only, so two messages written
+     * together (docker's attach resizes to h+1,w+1 and then h,w at once) lose the second: writes to one FIFO are
+     * spaced by this much, time enough for conmon's loop to take each on its own.
+     */
+    private static final long CONTROL_GAP_NANOS = TimeUnit.MILLISECONDS.toNanos(30);
+    /** When each control FIFO was last written, for the spacing above. */
+    private static final Map<Path, Long> LAST_CONTROL = new HashMap<>();
 
     private final Path binary;
     private final Path runDir;
@@ -123,14 +132,20 @@ public final class Conmon {
         }
         if (r.stdin()) {
             argv.add("-i");
+            if (r.terminal()) {
+                // docker never closes a TTY container's stdin when a client detaches: a later attach types into it.
+                argv.add("--leave-stdin-open");
+            }
         }
         Path conmonLog = persist.resolve("conmon.log");
-        Launched l = launch(argv, conmonLog, false);
-        int data = l.answer().path("data").asInt(-1);
-        if (data <= 0) {
-            throw classify(r.runtime().name(), message(l.answer(), conmonLog));
+        try (SyncPipe sync = launch(argv, conmonLog, null)) {
+            JsonNode answer = sync.next(SYNC_TIMEOUT_MILLIS);
+            int data = answer.path("data").asInt(-1);
+            if (data <= 0) {
+                throw classify(r.runtime().name() + " create", message(answer, conmonLog));
+            }
+            return new Created(data, readPid(persist.resolve("conmon.pid")));
         }
-        return new Created(data, readPid(persist.resolve("conmon.pid")));
     }
 
     private static String message(JsonNode answer, Path conmonLog) {
@@ -138,71 +153,71 @@ public final class Conmon {
         return message.isEmpty() ? tail(conmonLog) : message;
     }
 
-    /** A started conmon: its first sync message, and the sync pipe's read end when kept open (else -1). */
-    private record Launched(JsonNode answer, int syncRead) {}
-
-    /** Spawns conmon with the sync (fd 3) and start (fd 4) pipes, releases it and reads its first answer. */
-    private Launched launch(List<String> argv, Path conmonLog, boolean keepSync) {
-        Pipes.Pipe sync = Pipes.open();
-        Pipes.Pipe start;
-        try {
-            start = Pipes.open();
-        } catch (SysException e) {
-            sync.close();
-            throw new Unavailable("cannot run conmon: " + e.getMessage(), e);
-        }
-        int syncRead = sync.readEnd();
-        boolean kept = false;
-        try {
-            int pid;
-            try {
-                int childSync = Fds.dupAbove(sync.writeEnd(), 10);
-                int childStart = Fds.dupAbove(start.readEnd(), 10);
-                try {
-                    pid = Spawn.spawn(binary, argv, List.of("PATH=" + System.getenv().getOrDefault("PATH",
-                                    "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"),
-                            "_OCI_SYNCPIPE=3", "_OCI_STARTPIPE=4"), Map.of(3, childSync, 4, childStart), conmonLog);
-                } finally {
-                    Fds.close(childSync);
-                    Fds.close(childStart);
-                }
-            } catch (RuntimeException e) {
-                Fds.close(start.writeEnd());
-                throw e;
-            } finally {
-                // Our copies of the child's ends must go, or EOF never comes.
-                Fds.close(sync.writeEnd());
-                Fds.close(start.readEnd());
+    /**
+     * Spawns conmon with the sync (fd 3) and start (fd 4) pipes and lets it go; returns the sync pipe, whose first
+     * message is the runtime's answer. With {@code beforeExec} (an exec run with {@code --exec-attach}) conmon also
+     * gets an attach pipe (fd 5): it says there when its attach socket listens, then waits for a second write on the
+     * start pipe before it runs {@code runtime exec}; {@code beforeExec} runs in between, so no output is lost.
+     */
+    private SyncPipe launch(List<String> argv, Path conmonLog, Runnable beforeExec) {
+        try (FdSet fds = new FdSet()) {
+            Pipes.Pipe sync = fds.pipe();
+            Pipes.Pipe start = fds.pipe();
+            Pipes.Pipe attach = beforeExec == null ? null : fds.pipe();
+            List<String> env = new ArrayList<>(List.of("PATH=" + System.getenv().getOrDefault("PATH",
+                    "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"), "_OCI_SYNCPIPE=3", "_OCI_STARTPIPE=4"));
+            Map<Integer, Integer> childFds = new HashMap<>();
+            childFds.put(3, fds.dupAbove(sync.writeEnd(), 10));
+            childFds.put(4, fds.dupAbove(start.readEnd(), 10));
+            if (attach != null) {
+                childFds.put(5, fds.dupAbove(attach.writeEnd(), 10));
+                env.add("_OCI_ATTACHPIPE=5");
             }
-            try {
-                Fds.write(start.writeEnd(), new byte[] {0});
-            } finally {
-                Fds.close(start.writeEnd());
+            // conmon also drops its OOM marker ("oom") in its working directory: keep that in its own directory.
+            int pid = Spawn.spawn(binary, argv, env, childFds, conmonLog, conmonLog.getParent());
+            // Our copies of the child's ends must go, or EOF never comes.
+            childFds.values().forEach(fds::close);
+            fds.close(sync.writeEnd());
+            fds.close(start.readEnd());
+            if (attach != null) {
+                fds.close(attach.writeEnd());
             }
+            Fds.write(start.writeEnd(), new byte[] {0});
             int rc = Spawn.waitFor(pid);
             if (rc != 0) {
                 throw new Unavailable("conmon exited with " + rc + ": " + tail(conmonLog));
             }
-            JsonNode answer = readSync(syncRead, conmonLog, SYNC_TIMEOUT_MILLIS);
-            kept = keepSync;
-            return new Launched(answer, keepSync ? syncRead : -1);
+            if (attach != null) {
+                // {"data": 0} once the attach socket listens; the set closes this end
+                new SyncPipe(attach.readEnd(), conmonLog).next(SYNC_TIMEOUT_MILLIS);
+                beforeExec.run();
+                Fds.write(start.writeEnd(), new byte[] {0});
+            }
+            return new SyncPipe(fds.release(sync.readEnd()), conmonLog);
         } catch (SysException e) {
             throw new Unavailable("cannot run conmon: " + e.getMessage(), e);
-        } finally {
-            if (!kept) {
-                Fds.close(syncRead);
-            }
         }
     }
 
     /**
-     * Runs {@code request.process()} (an OCI process object, e.g. {@link ExecSession#processFor}) in the running
-     * container {@code containerId} under its own conmon. The session's directory ({@code exec/<session>/} in the run
-     * dir) holds its bundle, its log ({@code exec.log}, k8s-file) and its exit file; {@link ExecSession#awaitExit}
-     * gives its exit code.
+     * Runs {@code process} (an OCI process object, e.g. {@link ExecSession#processFor}) in the running container
+     * {@code containerId} under its own conmon, detached: its output only goes to the session's log. The session's
+     * directory ({@code exec/<session>/} in the run dir) holds its bundle, its log ({@code exec.log}, k8s-file) and
+     * its control FIFO; {@link ExecSession#awaitExit} gives its exit code.
+     *
+     * @throws berth.oci.errors.CannotInvoke when the command is missing or not executable
      */
-    public ExecSession exec(String containerId, String sessionId, com.fasterxml.jackson.databind.JsonNode process,
-                            OciRuntime runtime) {
+    public ExecSession exec(String containerId, String sessionId, JsonNode process, OciRuntime runtime) {
+        return exec(containerId, sessionId, process, runtime, false, null);
+    }
+
+    /**
+     * Like {@link #exec(String, String, JsonNode, OciRuntime)}, attached when {@code output} is given: the session's
+     * attach socket is connected before the process starts, so all of its output reaches {@code output}; with
+     * {@code stdin} the process reads what {@link AttachSocket#writeStdin} sends until {@link AttachSocket#closeStdin}.
+     */
+    public ExecSession exec(String containerId, String sessionId, JsonNode process, OciRuntime runtime, boolean stdin,
+                            AttachSocket.Listener output) {
         Path dir = runDir.resolve("exec").resolve(sessionId);
         Path spec = dir.resolve("process.json");
         try {
@@ -211,7 +226,6 @@ public final class Conmon {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        boolean terminal = process.path("terminal").asBoolean(false);
         List<String> argv = new ArrayList<>(List.of(binary.toString(), "--api-version", "1",
                 "-c", containerId, "-u", sessionId, "-n", containerId, "-r", runtime.binary().toString(),
                 "-b", dir.toString(), "-p", dir.resolve("pidfile").toString(),
@@ -223,61 +237,44 @@ public final class Conmon {
         for (String a : runtime.globalArgs()) {
             argv.add("--runtime-arg=" + a);
         }
-        if (terminal) {
+        if (process.path("terminal").asBoolean(false)) {
             argv.add("-t");
         }
-        Launched l = launch(argv, dir.resolve("conmon.log"), true);
-        int pid = l.answer().path("data").asInt(-1);
-        if (pid <= 0) {
-            Fds.close(l.syncRead());
-            throw classify(runtime.name(), message(l.answer(), dir.resolve("conmon.log")));
+        if (stdin) {
+            argv.add("-i");
         }
-        return new ExecSession(sessionId, dir, pid, l.syncRead());
-    }
-
-    /** Reads the one JSON message conmon writes to the sync pipe after {@code create}. */
-    static JsonNode readSync(int fd, Path conmonLog, int timeoutMillis) {
-        ByteArrayOutputStream got = new ByteArrayOutputStream();
-        byte[] buf = new byte[8192];
-        long deadline = timeoutMillis < 0 ? Long.MAX_VALUE : System.currentTimeMillis() + timeoutMillis;
-        while (true) {
-            long left = deadline - System.currentTimeMillis();
-            if (left <= 0 || !Fds.pollReadable(fd, (int) Math.min(left, Integer.MAX_VALUE))) {
-                throw new Unavailable("conmon gave no answer within " + timeoutMillis / 1000 + "s: "
-                        + tail(conmonLog));
-            }
-            int n = Fds.read(fd, buf);
-            if (n == 0) {
-                if (got.size() == 0) {
-                    throw new Unavailable("conmon ended without an answer: " + tail(conmonLog));
-                }
-                break;
-            }
-            got.write(buf, 0, n);
-            JsonNode parsed = tryParse(got.toByteArray());
-            if (parsed != null) {
-                return parsed;
-            }
+        AttachSocket[] attached = new AttachSocket[1];
+        Runnable attach = null;
+        if (output != null) {
+            argv.add("--exec-attach");
+            attach = () -> attached[0] = AttachSocket.connect(dir, sessionId, output);
         }
-        JsonNode parsed = tryParse(got.toByteArray());
-        if (parsed == null) {
-            throw new Unavailable("conmon's answer is not JSON: " + got.toString(StandardCharsets.UTF_8));
-        }
-        return parsed;
-    }
-
-    private static JsonNode tryParse(byte[] bytes) {
-        try (JsonParser p = Json.MAPPER.createParser(bytes)) {
-            return Json.MAPPER.readTree(p);
-        } catch (IOException e) {
-            return null;
+        Path conmonLog = dir.resolve("conmon.log");
+        SyncPipe sync = null;
+        try {
+            sync = launch(argv, conmonLog, attach);
+            JsonNode answer = sync.next(SYNC_TIMEOUT_MILLIS);
+            int pid = answer.path("data").asInt(-1);
+            if (pid <= 0) {
+                throw classify(runtime.name() + " exec", message(answer, conmonLog));
+            }
+            return new ExecSession(sessionId, dir, pid, sync, attached[0]);
+        } catch (RuntimeException e) {
+            if (attached[0] != null) {
+                attached[0].close();
+            }
+            if (sync != null) {
+                sync.close();
+            }
+            deleteTree(dir);
+            throw e;
         }
     }
 
-    /** The error a failed create means to a user; crun and runc messages both end with the cause. */
-    static EngineException classify(String runtime, String message) {
+    /** The error a failed create or exec means to a user; crun and runc messages both end with the cause. */
+    static EngineException classify(String what, String message) {
         String clean = message.strip();
-        return OciRuntime.classify(runtime + " create: " + clean, clean);
+        return OciRuntime.classify(what + ": " + clean, clean);
     }
 
     /**
@@ -297,16 +294,35 @@ public final class Conmon {
     }
 
     private static void control(Path bundle, String line) {
-        int fd;
-        try {
-            fd = Fds.open(bundle.resolve("ctl"), Fds.O_WRONLY | Fds.O_NONBLOCK | Fds.O_CLOEXEC, 0);
-        } catch (SysException e) {
-            throw new berth.oci.errors.Conflict("container is not running (no conmon control fifo): " + e.getMessage());
+        synchronized (LAST_CONTROL) {
+            Path fifo = bundle.resolve("ctl");
+            long now = System.nanoTime();
+            LAST_CONTROL.values().removeIf(at -> now - at > CONTROL_GAP_NANOS);
+            Long last = LAST_CONTROL.get(fifo);
+            if (last != null) {
+                sleepNanos(CONTROL_GAP_NANOS - (now - last));
+            }
+            int fd;
+            try {
+                fd = Fds.open(fifo, Fds.O_WRONLY | Fds.O_NONBLOCK | Fds.O_CLOEXEC, 0);
+            } catch (SysException e) {
+                throw new berth.oci.errors.Conflict("container is not running (no conmon control fifo): "
+                        + e.getMessage());
+            }
+            try {
+                Fds.write(fd, line.getBytes(StandardCharsets.US_ASCII));
+            } finally {
+                Fds.close(fd);
+                LAST_CONTROL.put(fifo, System.nanoTime());
+            }
         }
+    }
+
+    private static void sleepNanos(long nanos) {
         try {
-            Fds.write(fd, line.getBytes(StandardCharsets.US_ASCII));
-        } finally {
-            Fds.close(fd);
+            TimeUnit.NANOSECONDS.sleep(nanos);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -314,13 +330,19 @@ public final class Conmon {
     public void cleanup(String id) {
         try {
             Files.deleteIfExists(exitDir().resolve(id));
-            Path persist = persistDir(id);
-            if (Files.exists(persist)) {
-                try (Stream<Path> walk = Files.walk(persist)) {
-                    for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                        Files.deleteIfExists(p);
-                    }
-                }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        deleteTree(persistDir(id));
+    }
+
+    static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -1,7 +1,6 @@
 package berth.runtime;
 
 import berth.oci.Json;
-import berth.sys.Fds;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -11,23 +10,28 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * One {@code exec} in a running container, under its own conmon ({@link Conmon#exec}). Its output is in
- * {@link #log()} (k8s-file, readable with {@link LogReader}); conmon reports its exit code on the sync pipe.
+ * {@link #log()} (k8s-file, readable with {@link LogReader}) and, for an attached session, on {@link #attach()};
+ * conmon reports its exit code on the sync pipe. A TTY session is resized with {@link Conmon#resize} on
+ * {@link #dir()}.
  */
 public final class ExecSession implements AutoCloseable {
     private final String id;
     private final Path dir;
     private final int pid;
-    private final int syncRead;
+    private final SyncPipe sync;
+    private final AttachSocket attach;
     private Integer exitCode;
 
-    ExecSession(String id, Path dir, int pid, int syncRead) {
+    ExecSession(String id, Path dir, int pid, SyncPipe sync, AttachSocket attach) {
         this.id = id;
         this.dir = dir;
         this.pid = pid;
-        this.syncRead = syncRead;
+        this.sync = sync;
+        this.attach = attach;
     }
 
     public String id() {
@@ -48,18 +52,23 @@ public final class ExecSession implements AutoCloseable {
         return dir;
     }
 
+    /** The connection to the session's stdio, when it was started attached. */
+    public Optional<AttachSocket> attach() {
+        return Optional.ofNullable(attach);
+    }
+
     /** Blocks until the process ends and returns its exit code (128 + signal when a signal killed it). */
     public synchronized int awaitExit() {
         if (exitCode == null) {
-            JsonNode answer = Conmon.readSync(syncRead, dir.resolve("conmon.log"), -1);
-            exitCode = answer.path("data").asInt(-1);
+            exitCode = sync.next(-1).path("data").asInt(-1);
         }
         return exitCode;
     }
 
     /**
      * The process object for an exec: the container's own process (user, env, capabilities, cwd from its
-     * config.json) with {@code args} and {@code terminal} replaced and {@code env} entries added.
+     * config.json) with {@code args} and {@code terminal} replaced, {@code env} entries set (an entry replaces the
+     * container's value of the same name, as docker does) and, for a terminal, its initial size.
      */
     public static ObjectNode processFor(Path containerBundle, List<String> args, boolean terminal, List<String> env,
                                         String cwd) {
@@ -69,8 +78,9 @@ public final class ExecSession implements AutoCloseable {
             ArrayNode a = p.putArray("args");
             args.forEach(a::add);
             p.put("terminal", terminal);
+            p.remove("consoleSize");
             ArrayNode e = (ArrayNode) p.withArray("env");
-            env.forEach(e::add);
+            env.forEach(entry -> setEnv(e, entry));
             if (cwd != null && !cwd.isEmpty()) {
                 p.put("cwd", cwd);
             }
@@ -80,9 +90,36 @@ public final class ExecSession implements AutoCloseable {
         }
     }
 
-    /** Releases the sync pipe (the process itself is not affected). */
+    private static void setEnv(ArrayNode env, String entry) {
+        int eq = entry.indexOf('=');
+        String prefix = (eq < 0 ? entry : entry.substring(0, eq)) + "=";
+        for (int i = 0; i < env.size(); i++) {
+            if (env.get(i).asText().startsWith(prefix)) {
+                env.set(i, entry);
+                return;
+            }
+        }
+        env.add(entry);
+    }
+
+    /** Sets the terminal size the process starts with ({@code process.consoleSize}). */
+    public static void consoleSize(ObjectNode process, int height, int width) {
+        if (height > 0 && width > 0) {
+            process.putObject("consoleSize").put("height", height).put("width", width);
+        }
+    }
+
+    /** Releases the attach connection and the sync pipe (the process itself is not affected). */
     @Override
-    public synchronized void close() {
-        Fds.close(syncRead);
+    public void close() {
+        if (attach != null) {
+            attach.close();
+        }
+        sync.close();
+    }
+
+    /** Removes the session's directory (spec, log, FIFO) once the process has ended. */
+    public void remove() {
+        Conmon.deleteTree(dir);
     }
 }

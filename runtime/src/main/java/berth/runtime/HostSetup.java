@@ -83,7 +83,8 @@ public final class HostSetup {
         }
         Optional<Path> init = findBinary("tini-static").or(() -> findBinary("docker-init"))
                 .or(() -> findBinary("catatonit"));
-        boolean swap = mode.isV2() || Files.exists(cgroupRoot.resolve("memory/memory.memsw.limit_in_bytes"));
+        boolean swap = mode.isV2() ? childHas("memory.swap.max")
+                : Files.exists(cgroupRoot.resolve("memory/memory.memsw.limit_in_bytes"));
         return new Host(mode, defaultRuntime, runtimes, conmon, init, readHardLimits(Path.of("/proc/self/limits")),
                 boundingCaps(), swap);
     }
@@ -107,6 +108,18 @@ public final class HostSetup {
                 }
             }
             return null;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Whether a cgroup v2 child of the root has {@code file}: the root itself never shows per-cgroup controller files
+     * such as {@code memory.swap.max}, which is missing when the kernel does no swap accounting.
+     */
+    private boolean childHas(String file) {
+        try (var children = Files.list(cgroupRoot)) {
+            return children.anyMatch(c -> Files.exists(c.resolve(file)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -112,11 +112,16 @@ public final class Layout {
         return links().resolve(shortName);
     }
 
+    /** The directory holding one directory per container. */
+    public Path containers() {
+        return root.resolve("containers");
+    }
+
     public Path container(String id) {
         if (!CONTAINER_ID.matcher(id).matches()) {
             throw new InvalidArgument("invalid container id: \"" + id + "\"");
         }
-        return root.resolve("containers").resolve(id);
+        return containers().resolve(id);
     }
 
     public Path volumeData(String name) {

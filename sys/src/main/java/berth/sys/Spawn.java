@@ -36,6 +36,8 @@ public final class Spawn {
                     ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
     private static final MethodHandle FA_CLOSEFROM = Libc.function("posix_spawn_file_actions_addclosefrom_np",
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
+    private static final MethodHandle FA_CHDIR = Libc.function("posix_spawn_file_actions_addchdir_np",
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
     private static final MethodHandle ATTR_INIT = Libc.function("posix_spawnattr_init",
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
     private static final MethodHandle ATTR_DESTROY = Libc.function("posix_spawnattr_destroy",
@@ -62,6 +64,12 @@ public final class Spawn {
      * Returns the child's pid.
      */
     public static int spawn(Path program, List<String> argv, List<String> env, Map<Integer, Integer> fds, Path output) {
+        return spawn(program, argv, env, fds, output, null);
+    }
+
+    /** Like {@link #spawn(Path, List, List, Map, Path)}, the child starting in {@code directory} unless it is null. */
+    public static int spawn(Path program, List<String> argv, List<String> env, Map<Integer, Integer> fds, Path output,
+                            Path directory) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment errno = Libc.errnoSegment(arena);
             MemorySegment actions = arena.allocate(FILE_ACTIONS_SIZE, 16);
@@ -83,6 +91,10 @@ public final class Spawn {
                 // that outlives the daemon, as conmon does, must not hold them.
                 int firstFree = fds.keySet().stream().mapToInt(Integer::intValue).max().orElse(2) + 1;
                 check("addclosefrom_np", (int) FA_CLOSEFROM.invokeExact(errno, actions, Math.max(3, firstFree)));
+                if (directory != null) {
+                    check("addchdir_np", (int) FA_CHDIR.invokeExact(errno, actions,
+                            arena.allocateFrom(directory.toString())));
+                }
                 MemorySegment empty = arena.allocate(SIGSET_SIZE, 8);
                 MemorySegment all = arena.allocate(SIGSET_SIZE, 8);
                 check("sigemptyset", (int) SIGEMPTY.invokeExact(errno, empty));

@@ -294,7 +294,7 @@ public final class ContainerCommands {
                 }
                 sb.append(end).append(']');
             }
-            default -> Json.write(sb, v);
+            case null, default -> Json.write(sb, v);
         }
     }
 
@@ -414,10 +414,19 @@ public final class ContainerCommands {
         @Override
         public Integer call() {
             if (!attach && !interactive) {
-                return forEach(names, n -> {
-                    engine().post("/containers/" + path(n) + "/start", null, null);
-                    cli.out.println(n);
-                });
+                List<String> failed = new ArrayList<>();
+                for (String n : names) {
+                    if (forEach(List.of(n), c -> {
+                        engine().post("/containers/" + path(c) + "/start", null, null);
+                        cli.out.println(c);
+                    }) != 0) {
+                        failed.add(n);
+                    }
+                }
+                if (!failed.isEmpty()) {
+                    throw new UserException("Error: failed to start containers: " + String.join(", ", failed), 1);
+                }
+                return 0;
             }
             if (names.size() > 1) {
                 throw new UserException("you cannot start and attach multiple containers at once", 1);
@@ -432,7 +441,7 @@ public final class ContainerCommands {
                             .add("detachKeys", detachKeys), null);
             EngineClient.Pending exit = engine().postNow("/containers/" + id + "/wait", EngineClient.query().add("condition", "next-exit"));
             engine().post("/containers/" + id + "/start", null, null);
-            return Attach.session(this, id, hijacked, tty, stdin, detachKeys, true, exit);
+            return Attach.session(this, id, hijacked, tty, stdin, detachKeys, true, exit, 0);
         }
     }
 
@@ -468,11 +477,12 @@ public final class ContainerCommands {
                     EngineClient.query().add("stream", "1").flag("stdin", stdin).add("stdout", "1").add("stderr", "1")
                             .add("detachKeys", detachKeys), null);
             EngineClient.Pending exit = engine().postNow("/containers/" + id + "/wait", null);
-            return session(this, id, hijacked, tty, stdin, detachKeys, sigProxy, exit);
+            // docker attach reports the detach as an error (exit 1); start -a and run treat it as success.
+            return session(this, id, hijacked, tty, stdin, detachKeys, sigProxy, exit, 1);
         }
 
         static int session(BerthCommand cmd, String id, Response hijacked, boolean tty, boolean stdin, String detachKeys,
-                           boolean sigProxy, EngineClient.Pending exit) {
+                           boolean sigProxy, EngineClient.Pending exit, int detachedExit) {
             byte[] keys = AttachedStreams.parseDetachKeys(detachKeys);
             Runnable restore = () -> { };
             if (tty && cmd.cli.isTerminal()) {
@@ -486,13 +496,13 @@ public final class ContainerCommands {
             }
             AttachedStreams.End end;
             try {
-                end = new AttachedStreams(cmd.cli, hijacked, tty).run(stdin, stdin ? keys : new byte[0]);
+                end = new AttachedStreams(cmd.cli, hijacked, tty).run(stdin, stdin && tty ? keys : new byte[0]);
             } finally {
                 restore.run();
             }
             if (end == AttachedStreams.End.DETACHED) {
                 cmd.cli.err.println("read escape sequence");
-                return 0;
+                return detachedExit;
             }
             return (int) Json.num(exit.get(), "StatusCode");
         }
@@ -783,13 +793,16 @@ public final class ContainerCommands {
             }
             AttachedStreams.End end;
             try {
-                end = new AttachedStreams(cli, hijacked, tty).run(interactive, interactive ? AttachedStreams.parseDetachKeys(detachKeys) : new byte[0]);
+                // like docker, the detach keys are looked for on a terminal only: other input passes as it is
+                end = new AttachedStreams(cli, hijacked, tty).run(interactive,
+                        interactive && tty ? AttachedStreams.parseDetachKeys(detachKeys) : new byte[0]);
             } finally {
                 restore.run();
             }
             if (end == AttachedStreams.End.DETACHED) {
+                // docker exec reports the detach as an error: the message and exit status 1
                 cli.err.println("read escape sequence");
-                return 0;
+                return 1;
             }
             Object inspect = engine().get("/exec/" + execId + "/json", null);
             return (int) Json.num(inspect, "ExitCode");

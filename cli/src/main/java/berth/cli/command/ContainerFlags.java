@@ -122,7 +122,7 @@ public final class ContainerFlags {
             throw new UserException("invalid pull option: '" + pull + "': must be one of \"always\", \"missing\" or \"never\"", 125);
         }
         if (run && detach && !attach.isEmpty()) {
-            throw new UserException("Conflicting options: -a and -d", 125);
+            throw new UserException("conflicting options: cannot specify both --attach and --detach", 125);
         }
         for (String a : attach) {
             String s = a.toLowerCase(Locale.ROOT);
@@ -389,22 +389,9 @@ public final class ContainerFlags {
                 }
             }
         }
-        switch (name) {
-            case "", "no", "always", "unless-stopped" -> {
-                if (count != 0) {
-                    throw new UserException("invalid restart policy: maximum retry count can only be used with 'on-failure'", 125);
-                }
-            }
-            case "on-failure" -> {
-                if (count < 0) {
-                    throw new UserException("invalid restart policy: maximum retry count cannot be negative", 125);
-                }
-            }
-            default -> throw new UserException("invalid restart policy: unknown policy '" + name
-                    + "'; use one of 'no', 'always', 'on-failure', or 'unless-stopped'", 125);
-        }
+        // As docker's CLI: only the format is checked here; the daemon judges the name and the count.
         if (rm && !name.isEmpty() && !name.equals("no")) {
-            throw new UserException("Conflicting options: --restart and --rm", 125);
+            throw new UserException("conflicting options: cannot specify both --restart and --rm", 125);
         }
         return map("Name", name.isEmpty() ? "no" : name, "MaximumRetryCount", count);
     }

@@ -18,10 +18,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /** Image verbs: images, history, tag, rmi, prune, import, save, load. */
 public final class ImageCommands {
@@ -68,9 +66,8 @@ public final class ImageCommands {
                 }
             }
             if (quiet) {
-                Set<Object> ids = new LinkedHashSet<>();
-                rows.forEach(r -> ids.add(r.get("ID")));
-                ids.forEach(cli.out::println);
+                // One id per row, as docker prints it: an image with two tags shows twice.
+                rows.forEach(r -> cli.out.println(r.get("ID")));
                 return 0;
             }
             String def = digests
@@ -194,16 +191,22 @@ public final class ImageCommands {
 
         @Override
         public Integer call() {
-            String target = args.get(1);
-            int slash = target.lastIndexOf('/');
-            int colon = target.lastIndexOf(':');
-            String repo = colon > slash ? target.substring(0, colon) : target;
-            String tag = colon > slash ? target.substring(colon + 1) : "latest";
-            if (!repo.equals(repo.toLowerCase(java.util.Locale.ROOT))) {
-                throw new UserException("Error parsing reference: \"" + target + "\" is not a valid repository/tag: invalid reference format: repository name (" + repo + ") must be lowercase", 1);
+            ImageReference target = parsed(args.get(1));
+            if (target.digest() != null) {
+                throw new UserException("refusing to create a tag with a digest reference", 1);
             }
-            engine().post("/images/" + path(args.getFirst()) + "/tag", EngineClient.query().add("repo", repo).add("tag", tag), null);
+            engine().post("/images/" + path(args.getFirst()) + "/tag",
+                    EngineClient.query().add("repo", target.name()).add("tag", target.tag() == null ? "latest" : target.tag()), null);
             return 0;
+        }
+
+        private static ImageReference parsed(String target) {
+            try {
+                return ImageReference.parse(target);
+            } catch (IllegalArgumentException e) {
+                throw new UserException("Error parsing reference: \"" + target + "\" is not a valid repository/tag: "
+                        + e.getMessage(), 1);
+            }
         }
     }
 
@@ -298,10 +301,13 @@ public final class ImageCommands {
             String source = args.getFirst();
             EngineClient.Query q = EngineClient.query().add("fromSrc", "-");
             if (args.size() > 1) {
-                String ref = args.get(1);
-                int slash = ref.lastIndexOf('/');
-                int colon = ref.lastIndexOf(':');
-                q.add("repo", colon > slash ? ref.substring(0, colon) : ref).add("tag", colon > slash ? ref.substring(colon + 1) : null);
+                ImageReference ref;
+                try {
+                    ref = ImageReference.parse(args.get(1));
+                } catch (IllegalArgumentException e) {
+                    throw new UserException(e.getMessage(), 1);
+                }
+                q.add("repo", ref.name()).add("tag", ref.tag());
             }
             q.add("message", message).add("platform", platform);
             for (String c : changes) {

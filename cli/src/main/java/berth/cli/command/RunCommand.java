@@ -43,9 +43,10 @@ public final class RunCommand extends BerthCommand {
         return run ? "run" : "create";
     }
 
+    /** docker's run exits 125 on a daemon error; its create, like other verbs, exits 1. */
     @Override
     public boolean engineErrorsAre125() {
-        return true;
+        return run;
     }
 
     @Override
@@ -108,12 +109,14 @@ public final class RunCommand extends BerthCommand {
         }
         AttachedStreams.End end;
         try {
-            end = new AttachedStreams(cli, hijacked, flags.tty).run(attachStdin, attachStdin ? detachKeys : new byte[0]);
+            // like docker, the detach keys are looked for on a terminal only: other input passes as it is
+            end = new AttachedStreams(cli, hijacked, flags.tty).run(attachStdin,
+                    attachStdin && flags.tty ? detachKeys : new byte[0]);
         } finally {
             restore.run();
         }
         if (end == AttachedStreams.End.DETACHED) {
-            cli.err.println("read escape sequence");
+            // docker run leaves quietly on the detach keys (docker attach says "read escape sequence")
             return 0;
         }
         return (int) (long) exit.join();

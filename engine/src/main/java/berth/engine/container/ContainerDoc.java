@@ -52,5 +52,10 @@ public record ContainerDoc(
         public boolean isRunning() {
             return status.equals("running") || status.equals("paused") || status.equals("restarting");
         }
+
+        /** Whether a process of this run may still be alive; a restarting container waits out its back-off. */
+        public boolean hasProcess() {
+            return status.equals("running") || status.equals("paused");
+        }
     }
 }

@@ -90,25 +90,45 @@ public final class ContainerFilter {
         }
     }
 
-    /** A unix timestamp (seconds, optional fraction), an RFC 3339 time, or a Go duration like {@code 10m} before now. */
+    /**
+     * Docker's GetTimestamp: unix seconds (optional fraction), a Go duration before now ({@code 10m}, {@code 1h30m}),
+     * an RFC 3339 time, or a local date or date-time ({@code 2006-01-02}, {@code 2006-01-02T15:04}).
+     */
     public static java.time.Instant instant(String value) {
         try {
             if (value.matches("\\d+(\\.\\d+)?")) {
                 double seconds = Double.parseDouble(value);
                 return java.time.Instant.ofEpochSecond((long) seconds, (long) ((seconds % 1) * 1e9));
             }
-            if (value.matches("\\d+[smh]")) {
-                long n = Long.parseLong(value.substring(0, value.length() - 1));
-                long unit = switch (value.charAt(value.length() - 1)) {
-                    case 's' -> 1;
-                    case 'm' -> 60;
-                    default -> 3600;
-                };
-                return java.time.Instant.now().minusSeconds(n * unit);
+            if (value.matches("(\\d+(\\.\\d+)?(ns|us|µs|ms|s|m|h))+")) {
+                return java.time.Instant.now().minus(goDuration(value));
+            }
+            if (value.matches("\\d{4}-\\d\\d-\\d\\d")) {
+                return java.time.LocalDate.parse(value).atStartOfDay(java.time.ZoneId.systemDefault()).toInstant();
+            }
+            if (value.matches("\\d{4}-\\d\\d-\\d\\dT[\\d:.]+")) {
+                String full = value.length() == 13 ? value + ":00" : value; // Go also takes 2006-01-02T15
+                return java.time.LocalDateTime.parse(full).atZone(java.time.ZoneId.systemDefault()).toInstant();
             }
             return java.time.Instant.parse(value);
         } catch (RuntimeException e) {
             throw new InvalidArgument("invalid time value: " + value);
         }
+    }
+
+    private static java.time.Duration goDuration(String value) {
+        java.util.regex.Matcher m = Pattern.compile("(\\d+(?:\\.\\d+)?)(ns|us|µs|ms|s|m|h)").matcher(value);
+        double nanos = 0;
+        while (m.find()) {
+            nanos += Double.parseDouble(m.group(1)) * switch (m.group(2)) {
+                case "ns" -> 1;
+                case "us", "µs" -> 1e3;
+                case "ms" -> 1e6;
+                case "s" -> 1e9;
+                case "m" -> 60e9;
+                default -> 3600e9;
+            };
+        }
+        return java.time.Duration.ofNanos((long) nanos);
     }
 }

@@ -5,6 +5,7 @@ import berth.engine.model.ContainerInspect;
 import berth.engine.model.ContainerState;
 import berth.engine.model.ContainerSummary;
 import berth.engine.model.NetworkSettings;
+import berth.oci.container.ContainerConfig;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -33,7 +34,24 @@ public final class ContainerViews {
                 "", "", logPath, "/" + doc.name(), doc.restartCount(), "overlay", "linux",
                 execIds.isEmpty() ? null : execIds, doc.hostConfig(),
                 new ContainerInspect.GraphDriver("overlay", Map.of("MergedDir", doc.rootfs())), null, null, List.of(),
-                doc.config(), networkSettings(networkMode(doc)));
+                inspectConfig(doc.config()), networkSettings(networkMode(doc)));
+    }
+
+    /** Docker's Config has plain strings and booleans: a field the client left out reads "" or false, not null. */
+    private static ContainerConfig inspectConfig(ContainerConfig c) {
+        return new ContainerConfig(orEmpty(c.hostname()), orEmpty(c.domainname()), orEmpty(c.user()),
+                isTrue(c.attachStdin()), isTrue(c.attachStdout()), isTrue(c.attachStderr()), c.exposedPorts(),
+                isTrue(c.tty()), isTrue(c.openStdin()), isTrue(c.stdinOnce()), c.env(), c.cmd(), orEmpty(c.image()),
+                c.volumes(), orEmpty(c.workingDir()), c.entrypoint(), c.onBuild(), c.labels(), c.stopSignal(),
+                c.stopTimeout(), c.shell());
+    }
+
+    private static String orEmpty(String s) {
+        return s == null ? "" : s;
+    }
+
+    private static boolean isTrue(Boolean b) {
+        return Boolean.TRUE.equals(b);
     }
 
     private static String orZero(String time) {

@@ -3,7 +3,9 @@ package berth.engine.container;
 import berth.oci.container.HostConfig;
 import berth.oci.errors.InvalidArgument;
 import berth.oci.errors.NotFound;
+import berth.runtime.spec.Capabilities;
 
+import java.util.List;
 import java.util.Set;
 
 /** Refuses a HostConfig that docker would refuse, with docker's message, before anything is created. */
@@ -34,9 +36,25 @@ public final class HostConfigCheck {
             throw new InvalidArgument("Range of CPUs is from 0.01 to " + cpus + ".00, as there are only " + cpus
                     + " CPUs available");
         }
+        if (nanoCpus > 0 && orZero(hc.cpuPeriod()) > 0) {
+            throw new InvalidArgument("Conflicting options: Nano CPUs and CPU Period cannot both be set");
+        }
+        if (nanoCpus > 0 && orZero(hc.cpuQuota()) > 0) {
+            throw new InvalidArgument("Conflicting options: Nano CPUs and CPU Quota cannot both be set");
+        }
+        long period = orZero(hc.cpuPeriod());
+        if (period != 0 && (period < 1000 || period > 1_000_000)) {
+            throw new InvalidArgument("CPU cfs period can not be less than 1ms (i.e. 1000) or larger than 1s (i.e. 1000000)");
+        }
+        long quota = orZero(hc.cpuQuota());
+        if (quota > 0 && quota < 1000) {
+            throw new InvalidArgument("CPU cfs quota can not be less than 1ms (i.e. 1000)");
+        }
         if (orZero(hc.cpuShares()) < 0) {
             throw new InvalidArgument("invalid CPU shares: " + hc.cpuShares());
         }
+        capabilities(hc.capAdd(), "CapAdd");
+        capabilities(hc.capDrop(), "CapDrop");
         HostConfig.RestartPolicy policy = hc.restartPolicy();
         if (policy != null) {
             String name = policy.name() == null ? "" : policy.name();
@@ -61,6 +79,14 @@ public final class HostConfigCheck {
         String network = hc.networkMode() == null ? "" : hc.networkMode();
         if (!NETWORKS.contains(network)) {
             throw new NotFound("network " + network + " not found");
+        }
+    }
+
+    private static void capabilities(List<String> names, String field) {
+        try {
+            Capabilities.normalize(names);
+        } catch (InvalidArgument e) {
+            throw new InvalidArgument("invalid " + field + ": " + e.getMessage());
         }
     }
 

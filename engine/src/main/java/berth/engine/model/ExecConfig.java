@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
 
 import java.util.List;
 
-/** The body of {@code POST /containers/{id}/exec}. */
+/** The body of {@code POST /containers/{id}/exec}; {@code ConsoleSize} is {@code [height, width]} for a TTY. */
 @JsonNaming(PropertyNamingStrategies.UpperCamelCaseStrategy.class)
 public record ExecConfig(
         Boolean attachStdin,
@@ -18,4 +18,5 @@ public record ExecConfig(
         List<String> cmd,
         Boolean privileged,
         String user,
-        String workingDir) {}
+        String workingDir,
+        List<Integer> consoleSize) {}

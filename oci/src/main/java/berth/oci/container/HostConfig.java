@@ -45,14 +45,24 @@ public record HostConfig(
         List<Ulimit> ulimits,
         Boolean init,
         Boolean oomKillDisable,
-        LogConfig logConfig) {
+        LogConfig logConfig,
+        List<Integer> consoleSize) {
 
     public static final HostConfig EMPTY = new HostConfig(null, null, null, null, null, null, null, null, null, null,
             null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-            null, null, null, null, null, null, null, null);
+            null, null, null, null, null, null, null, null, null);
 
     public boolean isPrivileged() {
         return Boolean.TRUE.equals(privileged);
+    }
+
+    /** The client's terminal size, {@code [height, width]}, that a TTY container starts with; null when unknown. */
+    public int[] initialTerminalSize() {
+        if (consoleSize == null || consoleSize.size() != 2 || consoleSize.get(0) == null || consoleSize.get(1) == null
+                || consoleSize.get(0) <= 0 || consoleSize.get(1) <= 0) {
+            return null;
+        }
+        return new int[] {consoleSize.get(0), consoleSize.get(1)};
     }
 
     public boolean isAutoRemove() {

@@ -60,8 +60,8 @@ public final class Capabilities {
         return out;
     }
 
-    /** Upper-cased, {@code CAP_}-prefixed names (except {@code ALL}); unknown names fail. */
-    static List<String> normalize(List<String> names) {
+    /** Upper-cased, {@code CAP_}-prefixed names (except {@code ALL}); unknown names fail as docker's do. */
+    public static List<String> normalize(List<String> names) {
         List<String> out = new ArrayList<>();
         if (names == null) {
             return out;
@@ -76,7 +76,7 @@ public final class Capabilities {
                 n = "CAP_" + n;
             }
             if (!ALL.contains(n)) {
-                throw new InvalidArgument("invalid capability: " + raw);
+                throw new InvalidArgument("unknown capability: \"" + n + "\"");
             }
             out.add(n);
         }

@@ -12,13 +12,19 @@ import java.util.Collection;
 import java.util.Set;
 
 /**
- * The default seccomp profile (docker's allowlist, in the moby/containers-common format with {@code includes} and
- * {@code excludes} by capability and architecture), turned into the OCI {@code linux.seccomp} object for one
- * container's capability set on x86-64.
+ * Docker's default seccomp profile, turned into the OCI {@code linux.seccomp} object for one container's capability
+ * set on x86-64. Rules carry {@code includes}/{@code excludes} by capability, architecture and minimum kernel.
+ *
+ * <p>{@code seccomp-default.json} is moby's {@code profiles/seccomp/default.json} as Debian 12 ships it
+ * (golang-github-docker-docker-dev 20.10.24), with the unprivileged syscalls later docker releases allow added to its
+ * first rule (cachestat, fchmodat2, futex_requeue, futex_wait, futex_wake, map_shadow_stack): denied with EPERM, a
+ * newer libc would fail instead of falling back. Unlike podman's profile it refuses mount, unshare, namespace-making
+ * clone flags, keyctl and friends unless CAP_SYS_ADMIN is granted, as docker does.
  */
 public final class SeccompProfile {
     private static final JsonNode DEFAULT = load();
     private static final Set<String> ARCHES = Set.of("amd64", "x86", "x32");
+    private static final KernelVersion KERNEL = KernelVersion.parse(System.getProperty("os.version"));
 
     private SeccompProfile() {}
 
@@ -62,16 +68,20 @@ public final class SeccompProfile {
     }
 
     private static boolean applies(JsonNode includes, JsonNode excludes, Collection<String> caps) {
+        boolean archIncluded = includes.path("arches").isEmpty();
         for (JsonNode a : includes.path("arches")) {
-            if (!ARCHES.contains(a.asText())) {
-                continue;
-            }
-            return includesCaps(includes, caps) && !excluded(excludes, caps);
+            archIncluded |= ARCHES.contains(a.asText());
         }
-        if (includes.path("arches").size() > 0) {
-            return false;
+        return archIncluded && includesCaps(includes, caps) && kernelAtLeast(includes.path("minKernel"), true)
+                && !excluded(excludes, caps);
+    }
+
+    /** Whether the running kernel is at least {@code minKernel}; {@code ifAbsent} when the rule names none. */
+    private static boolean kernelAtLeast(JsonNode minKernel, boolean ifAbsent) {
+        if (minKernel.isMissingNode() || minKernel.asText().isEmpty()) {
+            return ifAbsent;
         }
-        return includesCaps(includes, caps) && !excluded(excludes, caps);
+        return KERNEL.compareTo(KernelVersion.parse(minKernel.asText())) >= 0;
     }
 
     private static boolean includesCaps(JsonNode includes, Collection<String> caps) {
@@ -94,6 +104,6 @@ public final class SeccompProfile {
                 return true;
             }
         }
-        return false;
+        return kernelAtLeast(excludes.path("minKernel"), false);
     }
 }

@@ -16,11 +16,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * Builds the OCI runtime-spec {@code config.json} of a container the way docker would: its default capabilities,
@@ -39,6 +41,13 @@ public final class SpecGenerator {
     static final List<String> READONLY_PATHS = List.of("/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys",
             "/proc/sysrq-trigger");
     private static final long DEFAULT_CPU_PERIOD = 100_000;
+    /**
+     * Docker's defaults for a container with a network namespace of its own: ping without CAP_NET_RAW and ports
+     * below 1024 without CAP_NET_BIND_SERVICE (both harmless inside the namespace); a {@code --sysctl} overrides them.
+     * Only those the host kernel knows, or the runtime would fail to write them.
+     */
+    static final Map<String, String> NETWORK_SYSCTLS = knownSysctls(Map.of(
+            "net.ipv4.ping_group_range", "0 2147483647", "net.ipv4.ip_unprivileged_port_start", "0"));
 
     private final Host host;
 
@@ -91,6 +100,11 @@ public final class SpecGenerator {
         HostConfig hc = in.hostConfig();
         ObjectNode p = Json.MAPPER.createObjectNode();
         p.put("terminal", cfg.isTty());
+        int[] size = hc.initialTerminalSize();
+        if (cfg.isTty() && size != null) {
+            // the process's first look at its terminal sees the client's size, before any resize call can arrive
+            p.putObject("consoleSize").put("height", size[0]).put("width", size[1]);
+        }
         UserResolver.ResolvedUser user = UserResolver.resolve(in.rootfs(), cfg.user(), hc.groupAdd());
         ObjectNode u = p.putObject("user");
         u.put("uid", user.uid());
@@ -201,7 +215,7 @@ public final class SpecGenerator {
             Long max = host.hardLimits().get(type);
             if (max != null && hard > max) {
                 LOG.log(Level.INFO, "ulimit {0}={1}:{2} is above the daemon''s hard limit {3}: clamped to {3}",
-                        u.name(), u.soft(), u.hard(), max);
+                        u.name(), Long.toString(u.soft()), Long.toString(u.hard()), Long.toString(max));
                 hard = max;
                 soft = Math.min(soft, max);
             }
@@ -329,11 +343,24 @@ public final class SpecGenerator {
         String parent = hc.cgroupParent() == null || hc.cgroupParent().isBlank() ? CGROUP_PARENT : hc.cgroupParent();
         linux.put("cgroupsPath", (parent.startsWith("/") ? parent : "/" + parent) + "/" + in.id());
         linux.set("resources", resources(hc, privileged));
-        if (hc.sysctls() != null && !hc.sysctls().isEmpty()) {
-            ObjectNode s = linux.putObject("sysctl");
-            hc.sysctls().forEach(s::put);
+        Map<String, String> sysctls = new LinkedHashMap<>();
+        if (!isHostNetwork(hc)) {
+            sysctls.putAll(NETWORK_SYSCTLS);
         }
-        if (!privileged) {
+        if (hc.sysctls() != null) {
+            sysctls.putAll(hc.sysctls());
+        }
+        if (!sysctls.isEmpty()) {
+            ObjectNode s = linux.putObject("sysctl");
+            sysctls.forEach(s::put);
+        }
+        if (privileged) {
+            ArrayNode devices = linux.putArray("devices");
+            for (HostDevices.Device d : HostDevices.under(Path.of("/dev"))) {
+                devices.addObject().put("path", d.path()).put("type", d.type()).put("major", d.major())
+                        .put("minor", d.minor()).put("fileMode", d.fileMode()).put("uid", d.uid()).put("gid", d.gid());
+            }
+        } else {
             ArrayNode masked = linux.putArray("maskedPaths");
             MASKED_PATHS.forEach(masked::add);
             ArrayNode ro = linux.putArray("readonlyPaths");
@@ -439,6 +466,16 @@ public final class SpecGenerator {
             d.put("minor", minor);
         }
         d.put("access", access);
+    }
+
+    private static Map<String, String> knownSysctls(Map<String, String> sysctls) {
+        Map<String, String> known = new TreeMap<>();
+        sysctls.forEach((key, value) -> {
+            if (Files.exists(Path.of("/proc/sys", key.split("\\.")))) {
+                known.put(key, value);
+            }
+        });
+        return Collections.unmodifiableMap(known);
     }
 
     private static boolean isHostNetwork(HostConfig hc) {

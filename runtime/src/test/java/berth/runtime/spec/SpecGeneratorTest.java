@@ -122,6 +122,31 @@ class SpecGeneratorTest {
         JsonNode devices = s.at("/linux/resources/devices");
         assertEquals(1, devices.size());
         assertTrue(devices.get(0).path("allow").asBoolean());
+        JsonNode hostNull = null;
+        for (JsonNode d : s.at("/linux/devices")) {
+            if (d.path("path").asText().equals("/dev/null")) {
+                hostNull = d;
+            }
+        }
+        assertEquals("c 1 3", hostNull.path("type").asText() + " " + hostNull.path("major") + " " + hostNull.path("minor"));
+        assertFalse(s.at("/linux/devices").toString().contains("/dev/pts/"), "the container has its own pts");
+    }
+
+    @Test
+    void unprivilegedContainerGetsNoHostDevices() {
+        assertFalse(spec(ContainerConfig.EMPTY, HostConfig.EMPTY).at("/linux").has("devices"));
+    }
+
+    @Test
+    void ownNetworkNamespaceGetsDockersSysctlsWhichSysctlFlagsOverride() {
+        ObjectNode s = spec(ContainerConfig.EMPTY, hc(Map.of("Sysctls", Map.of("net.ipv4.ip_unprivileged_port_start", "80"))));
+        JsonNode sysctl = s.at("/linux/sysctl");
+        assertEquals("80", sysctl.path("net.ipv4.ip_unprivileged_port_start").asText());
+        if (Files.exists(Path.of("/proc/sys/net/ipv4/ping_group_range"))) {
+            assertEquals("0 2147483647", sysctl.path("net.ipv4.ping_group_range").asText());
+        }
+        ObjectNode host = spec(ContainerConfig.EMPTY, hc(Map.of("NetworkMode", "host")));
+        assertFalse(host.at("/linux").has("sysctl"), "the host's own network sysctls are left alone");
     }
 
     @Test

@@ -49,9 +49,21 @@ final class ArchiveWriter {
         }
         Map<Digest, List<ImageRef>> tagsById = new LinkedHashMap<>();
         for (String name : names) {
-            Image image = images.resolve(name);
-            List<ImageRef> tags = tagsById.computeIfAbsent(image.id(), id -> new ArrayList<>());
-            taggedAs(name, image.id()).filter(ref -> !tags.contains(ref)).ifPresent(tags::add);
+            List<String> repositoryTags = repositoryTags(name);
+            if (repositoryTags.isEmpty()) {
+                Image image = images.resolve(name);
+                List<ImageRef> tags = tagsById.computeIfAbsent(image.id(), id -> new ArrayList<>());
+                taggedAs(name, image.id()).filter(ref -> !tags.contains(ref)).ifPresent(tags::add);
+            }
+            for (String tag : repositoryTags) {
+                ImageRef ref = ImageRef.parse(tag);
+                images.metadata().imageOfTag(tag).ifPresent(id -> {
+                    List<ImageRef> tags = tagsById.computeIfAbsent(id, i -> new ArrayList<>());
+                    if (!tags.contains(ref)) {
+                        tags.add(ref);
+                    }
+                });
+            }
         }
         try {
             TarArchiveOutputStream tar = new TarArchiveOutputStream(out);
@@ -98,6 +110,17 @@ final class ArchiveWriter {
             out.flush();
         } catch (IOException e) {
             throw new UncheckedIOException("writing image archive", e);
+        }
+    }
+
+    // A repository name without tag or digest (busybox) saves every tag of that repository, as docker does.
+    private List<String> repositoryTags(String name) {
+        try {
+            ImageRef ref = ImageRef.parseLoose(name);
+            return ref.tag() == null && ref.digest() == null
+                    ? images.metadata().tagsInRepository(ref.repository()) : List.of();
+        } catch (InvalidArgument e) {
+            return List.of();
         }
     }
 

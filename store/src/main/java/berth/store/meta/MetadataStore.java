@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The daemon's metadata in one SQLite file (WAL, synchronous=FULL): images, tags, layers and containers.
+ * The daemon's metadata in one SQLite file (WAL, synchronous=NORMAL): images, tags, layers and containers.
  * One connection serves all threads, one call at a time; every change is one transaction, so a crash leaves
  * each change wholly made or not at all. The schema's version is SQLite's {@code user_version}; opening an
  * older file migrates it, a newer one is refused.
@@ -55,7 +55,9 @@ public final class MetadataStore implements AutoCloseable {
             Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file);
             try (Statement pragma = connection.createStatement()) {
                 pragma.execute("PRAGMA journal_mode=WAL");
-                pragma.execute("PRAGMA synchronous=FULL");
+                // NORMAL in WAL mode: a commit is in the WAL before it is acknowledged, so a daemon crash loses nothing;
+                // only a power loss may roll back the last commits, which live restore reconciles with conmon's files.
+                pragma.execute("PRAGMA synchronous=NORMAL");
                 pragma.execute("PRAGMA foreign_keys=ON");
                 pragma.execute("PRAGMA busy_timeout=5000");
             }
@@ -131,6 +133,17 @@ public final class MetadataStore implements AutoCloseable {
     public List<String> tagsOf(Digest imageId) {
         return transaction(() -> queryStrings("SELECT reference FROM tags WHERE image_id = ? ORDER BY reference",
                 imageId.toString()));
+    }
+
+    /**
+     * The tags of {@code repository} ({@code docker.io/library/busybox}) as full references, sorted. The prefix is
+     * compared with substr, not LIKE, whose '_' would match any character.
+     */
+    public List<String> tagsInRepository(String repository) {
+        String prefix = repository + ":";
+        return transaction(() -> queryStrings("SELECT reference FROM tags WHERE substr(reference, 1, ?) = ? "
+                + "AND instr(substr(reference, ?), '@') = 0 ORDER BY reference", prefix.length(), prefix,
+                prefix.length() + 1));
     }
 
     /** Points {@code reference} at {@code imageId}, moving it from any other image. */

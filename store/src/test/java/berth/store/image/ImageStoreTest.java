@@ -127,6 +127,21 @@ class ImageStoreTest {
     }
 
     @Test
+    void saveOfARepositoryNameSavesEveryTagOfThatRepositoryOnly() throws Exception {
+        Stores first = open(firstRoot);
+        Image image = importBusybox(first, "busybox:latest");
+        first.images().tag(image.id(), ImageRef.parse("busybox:v2"));
+        first.images().tag(image.id(), ImageRef.parse("busybox_x:1")); // '_' is no wildcard here
+        first.images().tag(image.id(), ImageRef.parse("me/busybox:1"));
+
+        Stores second = open(secondRoot);
+        List<LoadedImage> loaded = second.images().load(new ByteArrayInputStream(save(first, "busybox")));
+        assertEquals(List.of(new LoadedImage(image.id(), List.of("busybox:latest", "busybox:v2"))), loaded);
+        assertEquals(List.of("docker.io/library/busybox:latest", "docker.io/library/busybox:v2"),
+                first.metadata().tagsInRepository("docker.io/library/busybox"));
+    }
+
+    @Test
     void ociLayoutIsLoadedWhenNoManifestJsonIsPresent() throws Exception {
         Stores first = open(firstRoot);
         Image image = importBusybox(first, "busybox");
