@@ -1,22 +1,36 @@
 package berth.daemon;
 
+import berth.api.ApiServer;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** berthd's command line: where its state, runtime state and API socket live. */
-record DaemonOptions(Path root, Path execRoot, List<String> hosts) {
+/**
+ * berthd's command line: where its state, runtime state and API sockets live, and the TLS material without which
+ * a TCP address is refused.
+ */
+record DaemonOptions(Path root, Path execRoot, List<String> hosts, ApiServer.Tls tls) {
     static final String USAGE = """
-            Usage: berthd [--root DIR] [--exec-root DIR] [--host unix:///PATH]...
+            Usage: berthd [--root DIR] [--exec-root DIR] [--host ADDR]... [--tlsverify --tlscacert FILE --tlscert FILE --tlskey FILE]
               --root DIR        persistent state (default /var/lib/berth)
               --exec-root DIR   runtime state: sockets, pids, conmon files (default /run/berth)
-              -H, --host ADDR   API address (default unix:///run/berth/berth.sock; repeatable)
+              -H, --host ADDR   API address: unix:///PATH (default unix:///run/berth/berth.sock) or tcp://HOST:PORT,
+                                which needs --tlsverify; repeatable
+              --tlsverify       serve TCP with TLS and require client certificates signed by --tlscacert
+              --tlscacert FILE  CA certificate (PEM) that client certificates must chain to
+              --tlscert FILE    the server's certificate (PEM)
+              --tlskey FILE     the server's private key (PEM, PKCS#8)
             """;
 
     static DaemonOptions parse(String[] args) {
         Path root = Path.of("/var/lib/berth");
         Path execRoot = Path.of("/run/berth");
         List<String> hosts = new ArrayList<>();
+        boolean tlsVerify = false;
+        Path caCert = null;
+        Path cert = null;
+        Path key = null;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             String value = null;
@@ -29,6 +43,10 @@ record DaemonOptions(Path root, Path execRoot, List<String> hosts) {
                 case "--root" -> root = Path.of(value != null ? value : next(args, ++i, arg));
                 case "--exec-root" -> execRoot = Path.of(value != null ? value : next(args, ++i, arg));
                 case "--host", "-H" -> hosts.add(value != null ? value : next(args, ++i, arg));
+                case "--tlsverify" -> tlsVerify = value == null || Boolean.parseBoolean(value);
+                case "--tlscacert" -> caCert = Path.of(value != null ? value : next(args, ++i, arg));
+                case "--tlscert" -> cert = Path.of(value != null ? value : next(args, ++i, arg));
+                case "--tlskey" -> key = Path.of(value != null ? value : next(args, ++i, arg));
                 case "--help", "-h" -> throw new UsageException(USAGE, 0);
                 default -> throw new UsageException("berthd: unknown option " + arg + "\n" + USAGE, 2);
             }
@@ -36,7 +54,14 @@ record DaemonOptions(Path root, Path execRoot, List<String> hosts) {
         if (hosts.isEmpty()) {
             hosts.add("unix://" + execRoot.resolve("berth.sock"));
         }
-        return new DaemonOptions(root.toAbsolutePath(), execRoot.toAbsolutePath(), List.copyOf(hosts));
+        ApiServer.Tls tls = null;
+        if (tlsVerify) {
+            if (caCert == null || cert == null || key == null) {
+                throw new UsageException("berthd: --tlsverify needs --tlscacert, --tlscert and --tlskey\n", 2);
+            }
+            tls = new ApiServer.Tls(caCert, cert, key);
+        }
+        return new DaemonOptions(root.toAbsolutePath(), execRoot.toAbsolutePath(), List.copyOf(hosts), tls);
     }
 
     private static String next(String[] args, int i, String option) {

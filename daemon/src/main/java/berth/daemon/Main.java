@@ -28,7 +28,7 @@ public final class Main {
         ApiServer server;
         try {
             engine = LocalEngine.open(options.root(), options.execRoot());
-            server = new ApiServer(engine, options.hosts(), LocalEngine.VERSION);
+            server = new ApiServer(engine, options.hosts(), LocalEngine.VERSION, options.tls());
             server.start();
         } catch (RuntimeException e) {
             System.err.println("berthd: " + e.getMessage());
