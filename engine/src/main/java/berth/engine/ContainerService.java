@@ -26,6 +26,7 @@ import berth.runtime.Conmon;
 import berth.runtime.ExitWatcher;
 import berth.runtime.Host;
 import berth.runtime.OciRuntime;
+import berth.runtime.SeccompBpfCache;
 import berth.runtime.spec.ContainerSpecInput;
 import berth.runtime.spec.SpecGenerator;
 import berth.store.Layout;
@@ -34,6 +35,7 @@ import berth.store.meta.ContainerRecord;
 import berth.store.meta.MetadataStore;
 import berth.store.snapshot.Snapshotter;
 import berth.sys.Signals;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -74,11 +76,13 @@ final class ContainerService {
     private final Conmon conmon;
     private final SpecGenerator specs;
     private final Map<String, OciRuntime> runtimes;
+    private final SeccompBpfCache seccompFilters;
     private final Map<String, LiveContainer> live = new ConcurrentHashMap<>();
     private ExitWatcher exits;
 
     ContainerService(Layout layout, MetadataStore metadata, Snapshotter snapshotter, ImageService images,
-                     EventLog events, Host host, Conmon conmon, Map<String, OciRuntime> runtimes) {
+                     EventLog events, Host host, Conmon conmon, Map<String, OciRuntime> runtimes,
+                     SeccompBpfCache seccompFilters) {
         this.layout = layout;
         this.metadata = metadata;
         this.snapshotter = snapshotter;
@@ -88,6 +92,7 @@ final class ContainerService {
         this.conmon = conmon;
         this.specs = new SpecGenerator(host);
         this.runtimes = runtimes;
+        this.seccompFilters = seccompFilters;
     }
 
     /**
@@ -285,10 +290,16 @@ final class ContainerService {
             ContainerSpecInput input = new ContainerSpecInput(id, rootfs, ConfigMerge.args(doc.config()), doc.config(),
                     doc.hostConfig(), doc.config().hostname(), Optional.of(files.hosts()),
                     Optional.of(files.resolvConf()), Optional.of(files.hostname()), Optional.empty(), List.of());
-            specs.writeBundle(input, bundle);
+            ObjectNode spec = specs.generate(input);
+            boolean crun = runtime.name().equals("crun");
+            boolean precompiled = crun && seccompFilters.applyTo(spec);
+            SpecGenerator.write(spec, bundle);
             c.runStarted();
             Conmon.Created created = conmon.create(new Conmon.Request(id, doc.name(), bundle, logPath(id),
                     doc.config().isTty(), doc.config().isOpenStdin(), runtime, -1));
+            if (crun && !precompiled) {
+                seccompFilters.learn(spec, runtime.stateRoot().resolve(id));
+            }
             for (Runnable action : c.takeBeforeStart()) {
                 action.run();
             }

@@ -20,6 +20,7 @@ import berth.runtime.Conmon;
 import berth.runtime.Host;
 import berth.runtime.HostSetup;
 import berth.runtime.OciRuntime;
+import berth.runtime.SeccompBpfCache;
 import berth.store.ContentStore;
 import berth.store.Layout;
 import berth.store.image.ImageStore;
@@ -62,14 +63,16 @@ public final class LocalEngine implements Engine, AutoCloseable {
     private final ExecService execs;
 
     private LocalEngine(Layout layout, MetadataStore metadata, Host host, Snapshotter snapshotter,
-                        String storageDriver, Conmon conmon, Map<String, OciRuntime> runtimes) {
+                        String storageDriver, Conmon conmon, Map<String, OciRuntime> runtimes,
+                        SeccompBpfCache seccompFilters) {
         this.layout = layout;
         this.metadata = metadata;
         this.host = host;
         this.storageDriver = storageDriver;
         ContentStore content = new ContentStore(layout);
         this.images = new ImageService(new ImageStore(content, metadata, snapshotter), metadata, events);
-        this.containers = new ContainerService(layout, metadata, snapshotter, images, events, host, conmon, runtimes);
+        this.containers = new ContainerService(layout, metadata, snapshotter, images, events, host, conmon, runtimes,
+                seccompFilters);
         this.streams = new ContainerStreams(containers);
         this.execs = new ExecService(containers, conmon);
     }
@@ -95,7 +98,7 @@ public final class LocalEngine implements Engine, AutoCloseable {
                 runtimes.put(name, new OciRuntime(name, binary, execRoot.resolve("runtime").resolve(name))));
         Conmon conmon = new Conmon(host.conmon(), execRoot);
         LocalEngine engine = new LocalEngine(layout, metadata, host, snapshotter, overlay ? "overlay" : "vfs", conmon,
-                runtimes);
+                runtimes, new SeccompBpfCache(execRoot.resolve("seccomp")));
         engine.containers.restore();
         return engine;
     }

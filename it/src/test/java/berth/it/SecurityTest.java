@@ -226,4 +226,22 @@ class SecurityTest {
         }
         throw new AssertionError("the host has no block device in /dev");
     }
+
+    @Test
+    void aPrecompiledSeccompFilterStillRefusesWhatTheProfileRefuses() throws IOException {
+        daemon.docker("run", "--rm", "busybox", "true");
+        Daemon.Result run = daemon.docker("run", "-d", "busybox", "sleep", "30");
+        String id = run.stdout().strip();
+        try {
+            String spec = Files.readString(daemon.root.resolve("containers").resolve(id).resolve("config.json"));
+            assertTrue(spec.contains("run.oci.seccomp_bpf_data"), "the second container gets crun's compiled filter");
+            Daemon.Result unshare = daemon.docker("exec", id, "unshare", "-U", "true");
+            assertNotEquals(0, unshare.exit(), unshare::toString);
+            assertTrue(unshare.stderr().contains("Operation not permitted"), unshare::toString);
+            Daemon.Result status = daemon.docker("exec", id, "grep", "Seccomp:", "/proc/self/status");
+            assertTrue(status.stdout().contains("2"), status::toString);
+        } finally {
+            daemon.docker("rm", "-f", id);
+        }
+    }
 }

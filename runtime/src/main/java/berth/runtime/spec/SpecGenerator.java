@@ -57,7 +57,11 @@ public final class SpecGenerator {
 
     /** Writes {@code config.json} into {@code bundle} (atomically) and returns its path. */
     public Path writeBundle(ContainerSpecInput in, Path bundle) {
-        ObjectNode spec = generate(in);
+        return write(generate(in), bundle);
+    }
+
+    /** Writes {@code spec} as the bundle's config.json, atomically; returns its path. */
+    public static Path write(ObjectNode spec, Path bundle) {
         try {
             Files.createDirectories(bundle);
             Path tmp = bundle.resolve("config.json.tmp");
