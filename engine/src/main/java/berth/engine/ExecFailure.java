@@ -28,7 +28,9 @@ record ExecFailure(String message, int exitCode, boolean notFound) {
         if (denied) {
             return new ExecFailure(PREFIX + "exec: \"" + command + "\": permission denied: unknown", 126, false);
         }
-        return new ExecFailure(PREFIX + error.getMessage() + ": unknown", 126, false);
+        // the runtime's own words, without the "crun exec: " that names it
+        String detail = error.getMessage().replaceFirst("^\\S+ exec: ", "");
+        return new ExecFailure(PREFIX + detail + ": unknown", 126, false);
     }
 
     /** The same failure as an API error, for a detached start that has no stream to write it on. */

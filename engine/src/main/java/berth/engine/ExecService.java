@@ -10,8 +10,8 @@ import berth.oci.errors.InvalidArgument;
 import berth.oci.errors.NotFound;
 import berth.runtime.Conmon;
 import berth.runtime.ExecSession;
+import berth.runtime.spec.Capabilities;
 import berth.runtime.spec.UserResolver;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.nio.charset.StandardCharsets;
@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -42,6 +43,7 @@ final class ExecService {
 
     private final ContainerService containers;
     private final Conmon conmon;
+    private final Set<String> grantableCaps;
     private final Map<String, Exec> execs = new ConcurrentHashMap<>();
 
     /** One exec: created, then running, then ended with an exit code. */
@@ -69,9 +71,11 @@ final class ExecService {
         }
     }
 
-    ExecService(ContainerService containers, Conmon conmon) {
+    /** {@code grantableCaps}: the daemon's bounding set, which a privileged exec gets whole. */
+    ExecService(ContainerService containers, Conmon conmon, Set<String> grantableCaps) {
         this.containers = containers;
         this.conmon = conmon;
+        this.grantableCaps = grantableCaps;
     }
 
     String create(String container, ExecConfig config) {
@@ -177,13 +181,11 @@ final class ExecService {
             user.additionalGids().forEach(gids::add);
         }
         if (Boolean.TRUE.equals(cfg.privileged())) {
-            // every capability the container may hold at all: its bounding set
-            ObjectNode caps = (ObjectNode) process.path("capabilities");
-            JsonNode bounding = caps.path("bounding");
-            if (bounding.isArray()) {
-                for (String set : List.of("effective", "permitted", "inheritable")) {
-                    caps.set(set, bounding.deepCopy());
-                }
+            // as docker: every capability, whatever the container has (the runtime starts an exec from the host)
+            ObjectNode caps = process.putObject("capabilities");
+            List<String> all = Capabilities.effective(null, null, true, grantableCaps);
+            for (String set : List.of("bounding", "effective", "permitted")) {
+                all.forEach(caps.putArray(set)::add);
             }
         }
         return process;

@@ -74,7 +74,7 @@ public final class LocalEngine implements Engine, AutoCloseable {
         this.containers = new ContainerService(layout, metadata, snapshotter, images, events, host, conmon, runtimes,
                 seccompFilters);
         this.streams = new ContainerStreams(containers);
-        this.execs = new ExecService(containers, conmon);
+        this.execs = new ExecService(containers, conmon, host.boundingCaps());
     }
 
     /** Opens (or creates) the engine whose state is under {@code root} and runtime state under {@code execRoot}. */

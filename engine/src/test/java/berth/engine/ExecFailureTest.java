@@ -43,8 +43,8 @@ class ExecFailureTest {
 
     @Test
     void otherFailuresKeepTheRuntimesWordsAnd126() {
-        ExecFailure f = ExecFailure.of("sh", new Unavailable("crun exec: chdir to `/nope`: No such file"));
-        assertEquals(PREFIX + "crun exec: chdir to `/nope`: No such file: unknown", f.message());
+        ExecFailure f = ExecFailure.of("sh", new Unavailable("crun exec: chdir `/nope`: No such file or directory"));
+        assertEquals(PREFIX + "chdir `/nope`: No such file or directory: unknown", f.message());
         assertEquals(126, f.exitCode());
     }
 }

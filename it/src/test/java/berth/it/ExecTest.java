@@ -51,6 +51,22 @@ class ExecTest {
     }
 
     @Test
+    void privilegedExecGetsCapabilitiesTheContainerLacks() {
+        long sysAdmin = 1L << 21;
+        for (Daemon.Result r : both("exec", TARGET, "grep", "CapEff", "/proc/self/status")) {
+            assertEquals(0, effectiveCaps(r) & sysAdmin, r::toString);
+        }
+        for (Daemon.Result r : both("exec", "--privileged", TARGET, "grep", "CapEff", "/proc/self/status")) {
+            assertEquals(sysAdmin, effectiveCaps(r) & sysAdmin, r::toString);
+        }
+    }
+
+    private static long effectiveCaps(Daemon.Result r) {
+        assertEquals(0, r.exit(), r::toString);
+        return Long.parseLong(r.stdout().replace("CapEff:", "").strip(), 16);
+    }
+
+    @Test
     void execKeepsStdoutAndStderrApartAndExitsWithTheProcessCode() {
         for (Daemon.Result r : both("exec", TARGET, "sh", "-c", "echo out; echo err >&2; exit 3")) {
             assertEquals(3, r.exit(), r::toString);

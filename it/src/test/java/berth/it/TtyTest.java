@@ -129,16 +129,26 @@ class TtyTest {
 
     private static void assertSignalForwarded(List<String> client, String signal, int expectedExit) throws Exception {
         Process p = startReady(client);
-        signal(p, signal);
-        String rest = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(20, TimeUnit.SECONDS), client + " did not end");
-        assertEquals("got " + signal + "\n", rest, client.getFirst());
-        assertEquals(expectedExit, p.exitValue(), client.getFirst());
+        try {
+            signal(p, signal);
+            assertTrue(p.waitFor(20, TimeUnit.SECONDS), client + " did not end after SIG" + signal);
+            String rest = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals("got " + signal + "\n", rest, client.getFirst());
+            assertEquals(expectedExit, p.exitValue(), client.getFirst());
+        } finally {
+            p.destroyForcibly();
+        }
     }
 
-    /** Starts a client and waits until the container said "ready" (so its traps are set). */
+    /**
+     * Starts a client as a terminal would, every signal at its default disposition (a build run in the background
+     * inherits SIGINT ignored, and the JVM then keeps it ignored), and waits until the container said "ready", so
+     * that its traps are set.
+     */
     private static Process startReady(List<String> command) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(new ArrayList<>(command)).redirectErrorStream(true);
+        List<String> argv = new ArrayList<>(List.of("env", "--default-signal"));
+        argv.addAll(command);
+        ProcessBuilder builder = new ProcessBuilder(argv).redirectErrorStream(true);
         builder.environment().put("DOCKER_HOST", daemon.host());
         builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         Process p = builder.start();
