@@ -72,11 +72,13 @@ public final class ContainerCommands {
             }
             q.flag("size", size || format != null && format.contains(".Size")).add("filters", filtersJson(filters));
             Object list = engine().get("/containers/json", q);
+            String def = "table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}" + (size ? "\t{{.Size}}" : "");
+            boolean createdAt = !quiet && Formatting.shows(format, def, "CreatedAt");
             List<Map<String, Object>> rows = new ArrayList<>();
             long now = System.currentTimeMillis();
             if (list instanceof List<?> l) {
                 for (Object c : l) {
-                    rows.add(row(c, !noTrunc, now));
+                    rows.add(row(c, !noTrunc, now, createdAt));
                 }
             }
             if (quiet) {
@@ -85,12 +87,12 @@ public final class ContainerCommands {
                 }
                 return 0;
             }
-            String def = "table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}" + (size ? "\t{{.Size}}" : "");
             cli.out.print(Formatting.render(format, def, HEADERS, rows));
             return 0;
         }
 
-        static Map<String, Object> row(Object c, boolean trunc, long now) {
+        /** One container's fields; CreatedAt only when {@code createdAt} (see {@link Formatting#shows}). */
+        static Map<String, Object> row(Object c, boolean trunc, long now, boolean createdAt) {
             Map<String, Object> r = new LinkedHashMap<>();
             String id = Json.str(c, "Id");
             r.put("ID", trunc ? Formatting.shortId(id) : id);
@@ -102,7 +104,9 @@ public final class ContainerCommands {
             String command = Json.str(c, "Command");
             r.put("Command", Formatting.quote(trunc ? Formatting.ellipsis(command, 20) : command));
             long created = Json.num(c, "Created");
-            r.put("CreatedAt", Formatting.goTime(created));
+            if (createdAt) {
+                r.put("CreatedAt", Formatting.goTime(created));
+            }
             r.put("RunningFor", HumanUnits.ago(created, now));
             r.put("Ports", ports(Json.at(c, "Ports")));
             r.put("State", Json.str(c, "State"));

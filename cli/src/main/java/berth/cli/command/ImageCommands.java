@@ -58,11 +58,15 @@ public final class ImageCommands {
                 f.add("reference=" + reference);
             }
             Object list = engine().get("/images/json", EngineClient.query().flag("all", all).add("filters", ContainerCommands.filtersJson(f)));
+            String def = digests
+                    ? "table {{.Repository}}\t{{.Tag}}\t{{.Digest}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}"
+                    : "table {{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}";
+            boolean createdAt = !quiet && Formatting.shows(format, def, "CreatedAt");
             List<Map<String, Object>> rows = new ArrayList<>();
             long now = System.currentTimeMillis();
             if (list instanceof List<?> l) {
                 for (Object img : l) {
-                    rows.addAll(rows(img, !noTrunc, now));
+                    rows.addAll(rows(img, !noTrunc, now, createdAt));
                 }
             }
             if (quiet) {
@@ -70,15 +74,12 @@ public final class ImageCommands {
                 rows.forEach(r -> cli.out.println(r.get("ID")));
                 return 0;
             }
-            String def = digests
-                    ? "table {{.Repository}}\t{{.Tag}}\t{{.Digest}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}"
-                    : "table {{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}";
             cli.out.print(Formatting.render(format, def, HEADERS, rows));
             return 0;
         }
 
-        /** One row per repo:tag (docker's imageFormat), {@code <none>} for dangling images. */
-        static List<Map<String, Object>> rows(Object img, boolean trunc, long now) {
+        /** One row per repo:tag (docker's imageFormat), {@code <none>} for dangling images; CreatedAt only when {@code createdAt}. */
+        static List<Map<String, Object>> rows(Object img, boolean trunc, long now, boolean createdAt) {
             List<Map<String, Object>> out = new ArrayList<>();
             String id = Json.str(img, "Id");
             Map<String, String> digestByRepo = new LinkedHashMap<>();
@@ -114,7 +115,9 @@ public final class ImageCommands {
                 long created = Json.num(img, "Created");
                 long size = Json.num(img, "Size");
                 r.put("Containers", Json.num(img, "Containers") < 0 ? "N/A" : String.valueOf(Json.num(img, "Containers")));
-                r.put("CreatedAt", Formatting.goTime(created));
+                if (createdAt) {
+                    r.put("CreatedAt", Formatting.goTime(created));
+                }
                 r.put("CreatedSince", HumanUnits.ago(created, now));
                 r.put("Digest", digestByRepo.getOrDefault(t[0], "<none>"));
                 r.put("ID", trunc ? Formatting.shortId(id) : id);

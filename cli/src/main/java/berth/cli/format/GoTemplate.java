@@ -295,19 +295,21 @@ public final class GoTemplate {
         }
     }
 
+    // The type tests here and below are instanceof chains, not pattern switches: each pattern switch
+    // spins a class through SwitchBootstraps when first run, which the AOT cache does not keep.
     private static void run(List<Node> nodes, Object dot, Scope scope, StringBuilder out) {
         for (Node n : nodes) {
-            switch (n) {
-                case Text t -> out.append(t.text);
-                case Action a -> {
-                    Object v = evalPipeline(a.pipeline, dot, scope);
-                    if (a.assignVar != null) {
-                        scope.vars.put(a.assignVar, v);
-                    } else {
-                        out.append(print(v));
-                    }
+            if (n instanceof Text t) {
+                out.append(t.text);
+            } else if (n instanceof Action a) {
+                Object v = evalPipeline(a.pipeline, dot, scope);
+                if (a.assignVar != null) {
+                    scope.vars.put(a.assignVar, v);
+                } else {
+                    out.append(print(v));
                 }
-                case Branch b -> runBranch(b, dot, scope, out);
+            } else {
+                runBranch((Branch) n, dot, scope, out);
             }
         }
     }
@@ -456,13 +458,8 @@ public final class GoTemplate {
     };
 
     private static String typeName(Object v) {
-        return switch (v) {
-            case String s -> "string";
-            case Number n -> "float64";
-            case Boolean b -> "bool";
-            case List<?> l -> "[]interface {}";
-            default -> "interface {}";
-        };
+        return v instanceof String ? "string" : v instanceof Number ? "float64" : v instanceof Boolean ? "bool"
+                : v instanceof List<?> ? "[]interface {}" : "interface {}";
     }
 
     static String unquote(String s) {
@@ -485,15 +482,20 @@ public final class GoTemplate {
     }
 
     static boolean truth(Object v) {
-        return switch (v) {
-            case null -> false;
-            case Boolean b -> b;
-            case String s -> !s.isEmpty();
-            case Number n -> n.doubleValue() != 0;
-            case List<?> l -> !l.isEmpty();
-            case Map<?, ?> m -> !m.isEmpty();
-            default -> v != MISSING;
-        };
+        if (v == null) {
+            return false;
+        } else if (v instanceof Boolean b) {
+            return b;
+        } else if (v instanceof String s) {
+            return !s.isEmpty();
+        } else if (v instanceof Number n) {
+            return n.doubleValue() != 0;
+        } else if (v instanceof List<?> l) {
+            return !l.isEmpty();
+        } else if (v instanceof Map<?, ?> m) {
+            return !m.isEmpty();
+        }
+        return v != MISSING;
     }
 
     /** Go's fmt %v of a JSON value: lists as [a b], maps as map[k:v] in key order. */
@@ -504,33 +506,33 @@ public final class GoTemplate {
     }
 
     private static void print(StringBuilder sb, Object v) {
-        switch (v) {
-            case null -> sb.append("<nil>");
-            case Double d -> sb.append(goFloat(d));
-            case List<?> l -> {
-                sb.append('[');
-                for (int i = 0; i < l.size(); i++) {
-                    if (i > 0) {
-                        sb.append(' ');
-                    }
-                    print(sb, l.get(i));
+        if (v == null) {
+            sb.append("<nil>");
+        } else if (v instanceof Double d) {
+            sb.append(goFloat(d));
+        } else if (v instanceof List<?> l) {
+            sb.append('[');
+            for (int i = 0; i < l.size(); i++) {
+                if (i > 0) {
+                    sb.append(' ');
                 }
-                sb.append(']');
+                print(sb, l.get(i));
             }
-            case Map<?, ?> m -> {
-                sb.append("map[");
-                boolean first = true;
-                for (Map.Entry<?, ?> e : new TreeMap<>(m).entrySet()) {
-                    if (!first) {
-                        sb.append(' ');
-                    }
-                    first = false;
-                    sb.append(e.getKey()).append(':');
-                    print(sb, e.getValue());
+            sb.append(']');
+        } else if (v instanceof Map<?, ?> m) {
+            sb.append("map[");
+            boolean first = true;
+            for (Map.Entry<?, ?> e : new TreeMap<>(m).entrySet()) {
+                if (!first) {
+                    sb.append(' ');
                 }
-                sb.append(']');
+                first = false;
+                sb.append(e.getKey()).append(':');
+                print(sb, e.getValue());
             }
-            default -> sb.append(v);
+            sb.append(']');
+        } else {
+            sb.append(v);
         }
     }
 
@@ -569,12 +571,17 @@ public final class GoTemplate {
                     int r = (int) ((Number) arg(a, 2)).longValue();
                     yield " ".repeat(l) + s + " ".repeat(r);
                 }
-                case "len" -> (long) switch (arg(a, 0)) {
-                    case List<?> l -> l.size();
-                    case Map<?, ?> m -> m.size();
-                    case String s -> s.length();
-                    default -> throw new TemplateException("template: len of " + print(arg(a, 0)));
-                };
+                case "len" -> {
+                    Object v = arg(a, 0);
+                    if (v instanceof List<?> l) {
+                        yield (long) l.size();
+                    } else if (v instanceof Map<?, ?> m) {
+                        yield (long) m.size();
+                    } else if (v instanceof String s) {
+                        yield (long) s.length();
+                    }
+                    throw new TemplateException("template: len of " + print(v));
+                }
                 case "index" -> {
                     Object v = arg(a, 0);
                     for (int i = 1; i < a.size(); i++) {

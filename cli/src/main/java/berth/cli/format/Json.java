@@ -1,14 +1,10 @@
 package berth.cli.format;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.math.BigDecimal;
-import java.util.ArrayList;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,98 +12,33 @@ import java.util.Map;
 /**
  * JSON as plain trees: objects are insertion-ordered {@code Map<String,Object>}, arrays
  * {@code List<Object>}, numbers {@code Long}/{@code BigInteger}/{@code Double}. The CLI reads
- * daemon answers generically (templates index them by name), so no data binding is needed; the
- * streaming parser of jackson-core keeps start-up cheap. Output follows Go's encoding/json with
- * HTML escaping off, as the docker CLI's {@code json} template function does.
+ * daemon answers generically (templates index them by name), so no data binding is needed; a
+ * small reader of its own ({@link JsonReader}) keeps start-up cheap. Output follows Go's
+ * encoding/json with HTML escaping off, as the docker CLI's {@code json} template function does.
  */
 public final class Json {
-    private static JsonFactory factory;
-
     private Json() {}
 
-    private static JsonFactory factory() {
-        if (factory == null) {
-            factory = new JsonFactory();
-        }
-        return factory;
-    }
-
     public static Object parse(String text) {
-        try (JsonParser p = factory().createParser(text)) {
-            return parseOne(p);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return parse(text.getBytes(StandardCharsets.UTF_8));
     }
 
     public static Object parse(byte[] bytes) {
-        try (JsonParser p = factory().createParser(bytes)) {
-            return parseOne(p);
+        try {
+            return new JsonReader(bytes).next();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
     /** A reader of consecutive JSON values (events, pull progress): {@link Stream#next()} is null at end. */
-    public static Stream stream(InputStream in) throws IOException {
-        JsonParser p = factory().createParser(in);
-        return () -> p.nextToken() == null ? null : value(p);
+    public static Stream stream(InputStream in) {
+        return new JsonReader(in)::next;
     }
 
     /** Consecutive JSON values on one input. */
     public interface Stream {
         Object next() throws IOException;
-    }
-
-    private static Object parseOne(JsonParser p) throws IOException {
-        if (p.nextToken() == null) {
-            return null;
-        }
-        return value(p);
-    }
-
-    private static Object value(JsonParser p) throws IOException {
-        JsonToken t = p.currentToken();
-        switch (t) {
-            case START_OBJECT -> {
-                Map<String, Object> m = new LinkedHashMap<>();
-                while (p.nextToken() == JsonToken.FIELD_NAME) {
-                    String name = p.currentName();
-                    p.nextToken();
-                    m.put(name, value(p));
-                }
-                return m;
-            }
-            case START_ARRAY -> {
-                List<Object> l = new ArrayList<>();
-                while (p.nextToken() != JsonToken.END_ARRAY) {
-                    l.add(value(p));
-                }
-                return l;
-            }
-            case VALUE_STRING -> {
-                return p.getText();
-            }
-            case VALUE_NUMBER_INT -> {
-                return switch (p.getNumberType()) {
-                    case INT, LONG -> p.getLongValue();
-                    default -> p.getBigIntegerValue();
-                };
-            }
-            case VALUE_NUMBER_FLOAT -> {
-                return p.getDoubleValue();
-            }
-            case VALUE_TRUE -> {
-                return Boolean.TRUE;
-            }
-            case VALUE_FALSE -> {
-                return Boolean.FALSE;
-            }
-            case VALUE_NULL -> {
-                return null;
-            }
-            default -> throw new IOException("unexpected JSON token " + t);
-        }
     }
 
     public static String write(Object value) {
@@ -116,57 +47,75 @@ public final class Json {
         return sb.toString();
     }
 
-    @SuppressWarnings("unchecked")
+    /**
+     * Writes one value. An instanceof chain, not a pattern switch: each pattern switch spins a
+     * class through SwitchBootstraps when first run, which the AOT cache does not keep.
+     */
     public static void write(StringBuilder sb, Object v) {
-        switch (v) {
-            case null -> sb.append("null");
-            case String s -> quote(sb, s);
-            case Boolean b -> sb.append(b);
-            case Double d -> sb.append(formatDouble(d));
-            case Float f -> sb.append(formatDouble(f));
-            case Number n -> sb.append(n);
-            case Map<?, ?> m -> {
-                sb.append('{');
-                boolean first = true;
-                for (Map.Entry<?, ?> e : m.entrySet()) {
-                    if (!first) {
-                        sb.append(',');
-                    }
-                    first = false;
-                    quote(sb, String.valueOf(e.getKey()));
-                    sb.append(':');
-                    write(sb, e.getValue());
+        if (v == null) {
+            sb.append("null");
+        } else if (v instanceof String s) {
+            quote(sb, s);
+        } else if (v instanceof Boolean b) {
+            sb.append(b);
+        } else if (v instanceof Double d) {
+            sb.append(formatDouble(d));
+        } else if (v instanceof Float f) {
+            sb.append(formatDouble(f));
+        } else if (v instanceof Number n) {
+            sb.append(n);
+        } else if (v instanceof Map<?, ?> m) {
+            sb.append('{');
+            boolean first = true;
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                if (!first) {
+                    sb.append(',');
                 }
-                sb.append('}');
+                first = false;
+                quote(sb, String.valueOf(e.getKey()));
+                sb.append(':');
+                write(sb, e.getValue());
             }
-            case List<?> l -> {
-                sb.append('[');
-                for (int i = 0; i < l.size(); i++) {
-                    if (i > 0) {
-                        sb.append(',');
-                    }
-                    write(sb, l.get(i));
+            sb.append('}');
+        } else if (v instanceof List<?> l) {
+            sb.append('[');
+            for (int i = 0; i < l.size(); i++) {
+                if (i > 0) {
+                    sb.append(',');
                 }
-                sb.append(']');
+                write(sb, l.get(i));
             }
-            case Object[] a -> write(sb, List.of(a));
-            case long[] a -> {
-                sb.append('[');
-                for (int i = 0; i < a.length; i++) {
-                    sb.append(i > 0 ? "," : "").append(a[i]);
-                }
-                sb.append(']');
+            sb.append(']');
+        } else if (v instanceof Object[] a) {
+            write(sb, List.of(a));
+        } else if (v instanceof long[] a) {
+            sb.append('[');
+            for (int i = 0; i < a.length; i++) {
+                sb.append(i > 0 ? "," : "").append(a[i]);
             }
-            default -> quote(sb, v.toString());
+            sb.append(']');
+        } else {
+            quote(sb, v.toString());
         }
     }
 
     /** Go prints whole floats without a fraction ("2", not "2.0"). */
     static String formatDouble(double d) {
         if (d == Math.rint(d) && !Double.isInfinite(d) && Math.abs(d) < 1e21) {
-            return new BigDecimal(d).toBigInteger().toString();
+            return wholeNumber(d);
         }
         return Double.toString(d);
+    }
+
+    /** A whole double's digits, without java.math.BigDecimal (its static initialiser costs ~20 ms at start-up). */
+    private static String wholeNumber(double d) {
+        if (Math.abs(d) < 0x1p63) {
+            return Long.toString((long) d);
+        }
+        // from 2^63 on, a double is its 53-bit mantissa shifted left
+        long bits = Double.doubleToRawLongBits(d);
+        BigInteger m = BigInteger.valueOf(bits & 0xfffffffffffffL | 1L << 52).shiftLeft((int) (bits >>> 52 & 0x7ff) - 1075);
+        return (d < 0 ? m.negate() : m).toString();
     }
 
     static void quote(StringBuilder sb, String s) {

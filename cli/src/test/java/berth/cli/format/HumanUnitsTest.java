@@ -20,6 +20,29 @@ class HumanUnitsTest {
     }
 
     @Test
+    void significantDigitsMatchBigDecimalRounding() {
+        java.util.Random random = new java.util.Random(42);
+        for (int i = 0; i < 20_000; i++) {
+            double v = switch (i % 4) {
+                case 0 -> random.nextDouble() * 1000;
+                case 1 -> Math.round(random.nextDouble() * 100_000) / 100.0;
+                case 2 -> Double.longBitsToDouble(random.nextLong() & Long.MAX_VALUE);
+                default -> -random.nextInt(1_000_000) / 1024.0;
+            };
+            if (!Double.isFinite(v)) {
+                continue;
+            }
+            for (int precision = 1; precision <= 5; precision++) {
+                String expected = v == 0 ? "0" : new java.math.BigDecimal(v).round(new java.math.MathContext(precision)).stripTrailingZeros().toPlainString();
+                assertEquals(expected, HumanUnits.formatG(v, precision), v + " to " + precision + " digits");
+            }
+        }
+        assertEquals("1.063", HumanUnits.formatG(1.0625, 4));
+        assertEquals("1000", HumanUnits.formatG(999.96, 4));
+        assertEquals("0.000123", HumanUnits.formatG(0.000123, 4));
+    }
+
+    @Test
     void memoryFlagsAreBinary() {
         assertEquals(64L * 1024 * 1024, HumanUnits.ramInBytes("64m"));
         assertEquals(1L << 30, HumanUnits.ramInBytes("1g"));
