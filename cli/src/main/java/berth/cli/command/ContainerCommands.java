@@ -512,46 +512,48 @@ public final class ContainerCommands {
         }
     }
 
-    public static final class Stop extends Many {
-        @Override public String synopsis() { return "berth stop [OPTIONS] CONTAINER [CONTAINER...]"; }
-        @Override public String description() { return "Stop one or more running containers"; }
+    /** stop and restart: the same flags and call, to a different endpoint. */
+    abstract static class StopOrRestart extends Many {
+        private final String verb;
+        Integer timeout;
+        String signal;
+
+        StopOrRestart(String verb) {
+            this.verb = verb;
+        }
+
         @Override public void define(FlagSet f) {
             super.define(f);
             f.integer("t", "timeout", "Seconds to wait before killing the container", v -> timeout = v);
             f.integer(null, "time", "Seconds to wait before killing the container", v -> timeout = v);
             f.string("s", "signal", "Signal to send to the container", v -> signal = v);
         }
-        Integer timeout;
-        String signal;
 
         @Override
         public Integer call() {
             return forEach(names, n -> {
-                engine().post("/containers/" + path(n) + "/stop", EngineClient.query().add("signal", signal).add("t", timeout), null);
+                engine().post("/containers/" + path(n) + "/" + verb, EngineClient.query().add("signal", signal).add("t", timeout), null);
                 cli.out.println(n);
             });
         }
     }
 
-    public static final class Restart extends Many {
+    public static final class Stop extends StopOrRestart {
+        public Stop() {
+            super("stop");
+        }
+
+        @Override public String synopsis() { return "berth stop [OPTIONS] CONTAINER [CONTAINER...]"; }
+        @Override public String description() { return "Stop one or more running containers"; }
+    }
+
+    public static final class Restart extends StopOrRestart {
+        public Restart() {
+            super("restart");
+        }
+
         @Override public String synopsis() { return "berth restart [OPTIONS] CONTAINER [CONTAINER...]"; }
         @Override public String description() { return "Restart one or more containers"; }
-        @Override public void define(FlagSet f) {
-            super.define(f);
-            f.integer("t", "timeout", "Seconds to wait before killing the container", v -> timeout = v);
-            f.integer(null, "time", "Seconds to wait before killing the container", v -> timeout = v);
-            f.string("s", "signal", "Signal to send to the container", v -> signal = v);
-        }
-        Integer timeout;
-        String signal;
-
-        @Override
-        public Integer call() {
-            return forEach(names, n -> {
-                engine().post("/containers/" + path(n) + "/restart", EngineClient.query().add("signal", signal).add("t", timeout), null);
-                cli.out.println(n);
-            });
-        }
     }
 
     public static final class Kill extends Many {
