@@ -49,4 +49,26 @@ class LiveRestoreTest {
         Daemon.Result longState = daemon.docker("inspect", "--format", "{{.State.Status}}", "long");
         assertEquals("exited", longState.stdout().strip(), longState::toString);
     }
+
+    @Test
+    void leftoversOfACreateOrRemovalCutShortAreSweptAtStart() throws Exception {
+        Daemon.Result kept = daemon.docker("create", "--name", "kept", "busybox", "true");
+        String keptId = kept.stdout().strip();
+        daemon.kill9();
+        String orphan = "ab".repeat(32);
+        java.nio.file.Path snapshot = daemon.root.resolve("overlay").resolve(orphan);
+        java.nio.file.Path containerDir = daemon.root.resolve("containers").resolve(orphan);
+        java.nio.file.Files.createDirectories(snapshot.resolve("diff"));
+        java.nio.file.Files.writeString(snapshot.resolve("diff").resolve("half-written"), "x");
+        java.nio.file.Files.createDirectories(containerDir);
+
+        daemon.launch();
+
+        assertTrue(!java.nio.file.Files.exists(snapshot), "orphan snapshot swept");
+        assertTrue(!java.nio.file.Files.exists(containerDir), "orphan container directory swept");
+        assertTrue(java.nio.file.Files.exists(daemon.root.resolve("containers").resolve(keptId)), "a real one kept");
+        Daemon.Result ps = daemon.docker("ps", "-a", "--no-trunc", "--format", "{{.ID}}");
+        assertEquals(keptId, ps.stdout().strip(), ps::toString);
+        assertEquals(0, daemon.docker("start", "-a", "kept").exit());
+    }
 }
