@@ -154,17 +154,22 @@ public final class EngineClient {
         }
     }
 
+    /** The bytes of {@code jsonBody}, or null for none; a body's Content-Type goes into {@code headers}. */
+    private static byte[] jsonBody(Object jsonBody, Map<String, String> headers) {
+        if (jsonBody == null) {
+            return null;
+        }
+        headers.put("Content-Type", "application/json");
+        return Json.write(jsonBody).getBytes(StandardCharsets.UTF_8);
+    }
+
     /** A JSON call: the parsed answer, or null for an empty body. The connection is reused. */
     public Object call(String method, String path, Query q, Object jsonBody) {
         String target = target(path, q);
         HttpConnection c = connect();
         try {
             Map<String, String> h = headers();
-            byte[] body = null;
-            if (jsonBody != null) {
-                h.put("Content-Type", "application/json");
-                body = Json.write(jsonBody).getBytes(StandardCharsets.UTF_8);
-            }
+            byte[] body = jsonBody(jsonBody, h);
             Response r = c.exchange(method, target, h, body);
             if (r.status() >= 400) {
                 DaemonException e = error(r);
@@ -239,11 +244,7 @@ public final class EngineClient {
         HttpConnection c = connect();
         try {
             Map<String, String> h = headers();
-            byte[] body = null;
-            if (jsonBody != null) {
-                h.put("Content-Type", "application/json");
-                body = Json.write(jsonBody).getBytes(StandardCharsets.UTF_8);
-            }
+            byte[] body = jsonBody(jsonBody, h);
             Response r = c.upgrade("POST", target, h, body);
             if (r.status() >= 400) {
                 DaemonException e = error(r);
