@@ -1,7 +1,5 @@
 package berth.it;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -17,19 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Each bad request gets a clear error and changes nothing. */
-class BadInputTest {
-    private static Daemon daemon;
-
-    @BeforeAll
-    static void start() throws Exception {
-        daemon = Daemon.startWithBusybox();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        daemon.close();
-    }
-
+class BadInputTest extends SharedDaemonTest {
     private String containers() {
         return daemon.docker("ps", "-a", "--format", "{{.ID}} {{.Names}} {{.Status}}").stdout();
     }

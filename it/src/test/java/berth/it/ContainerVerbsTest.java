@@ -1,7 +1,5 @@
 package berth.it;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -20,19 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Every container verb as docker documents it, from both clients: each test runs once with the docker CLI and once
  * with the berth CLI against the same daemon, on containers named after the client so the two never meet.
  */
-class ContainerVerbsTest {
-    private static Daemon daemon;
-
-    @BeforeAll
-    static void start() throws Exception {
-        daemon = Daemon.startWithBusybox();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        daemon.close();
-    }
-
+class ContainerVerbsTest extends SharedDaemonTest {
     private static Daemon.Result ok(Daemon.Result r) {
         assertEquals(0, r.exit(), r::toString);
         return r;

@@ -1,8 +1,6 @@
 package berth.it;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -18,22 +16,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * files, the OOM killer at work under {@code --memory}, a fork bomb held by {@code --pids-limit}, and
  * {@code --ulimit} (clamped, not refused, above the daemon's own hard limit). Runs on cgroup v1 and v2 alike.
  */
-class LimitsTest {
+class LimitsTest extends SharedDaemonTest {
     private static final long MIB = 1024 * 1024;
     /** v1: memory+swap; v2: swap alone. */
     private static final String SWAP_FILE = cgroupFile("memory", "memory.memsw.limit_in_bytes", "memory.swap.max");
-    private static Daemon daemon;
-
-    @BeforeAll
-    static void start() throws Exception {
-        daemon = Daemon.startWithBusybox();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        daemon.close();
-    }
-
     @Test
     void memoryLimitIsTheCgroupLimitAndSwapDefaultsToTwiceIt() {
         String limit = daemon.dockerRunOk("--memory", "64m", "busybox", "cat",

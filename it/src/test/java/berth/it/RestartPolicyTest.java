@@ -1,7 +1,5 @@
 package berth.it;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -13,19 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Restart policies as the daemon honours them: after exits, with back-off, and when the daemon comes back. */
-class RestartPolicyTest {
-    private static Daemon daemon;
-
-    @BeforeAll
-    static void start() throws Exception {
-        daemon = Daemon.startWithBusybox();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        daemon.close();
-    }
-
+class RestartPolicyTest extends SharedDaemonTest {
     private static String inspect(String client, String format, String container) {
         Daemon.Result r = daemon.cli(client, "inspect", "--format", format, container);
         assertEquals(0, r.exit(), r::toString);

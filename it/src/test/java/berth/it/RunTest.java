@@ -1,7 +1,5 @@
 package berth.it;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -11,19 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Images imported offline and containers run from them, through the docker CLI and the berth CLI. */
-class RunTest {
-    private static Daemon daemon;
-
-    @BeforeAll
-    static void start() throws Exception {
-        daemon = Daemon.startWithBusybox();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        daemon.close();
-    }
-
+class RunTest extends SharedDaemonTest {
     @Test
     void importedImageIsListedByBothClients() {
         Daemon.Result docker = daemon.docker("images", "--format", "{{.Repository}}:{{.Tag}}");

@@ -1,7 +1,5 @@
 package berth.it;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -24,23 +22,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * no-new-privileges, {@code --read-only}, {@code -u}, {@code -w}, {@code --hostname}, {@code --network},
  * {@code --init} and {@code --runtime runc}.
  */
-class SecurityTest {
+class SecurityTest extends SharedDaemonTest {
     /** Docker's default capability set as a CapEff mask. */
     private static final long DEFAULT_CAPS = 0xa80425fbL;
     private static final long CAP_CHOWN = 1L;
     private static final long CAP_NET_ADMIN = 1L << 12;
-    private static Daemon daemon;
-
-    @BeforeAll
-    static void start() throws Exception {
-        daemon = Daemon.startWithBusybox();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        daemon.close();
-    }
-
     @Test
     void defaultContainerHasDockersCapabilitiesAndSeccompFilter() {
         String status = daemon.dockerRunOk("busybox", "cat", "/proc/self/status");

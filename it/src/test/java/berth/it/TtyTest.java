@@ -1,7 +1,5 @@
 package berth.it;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -20,19 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * held by conmon, driven from a real terminal by both clients; and, without a terminal, the signals {@code run}
  * forwards to the container.
  */
-class TtyTest {
-    private static Daemon daemon;
-
-    @BeforeAll
-    static void start() throws Exception {
-        daemon = Daemon.startWithBusybox();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        daemon.close();
-    }
-
+class TtyTest extends SharedDaemonTest {
     @Test
     void runWithTtyStartsAtTheClientsTerminalSizeOnAPty() {
         Daemon.Result docker = ScriptPty.run(daemon, 77, 33,
