@@ -230,4 +230,50 @@ class SecurityTest extends SharedDaemonTest {
             daemon.docker("rm", "-f", id);
         }
     }
+
+    @Test
+    void aCustomSeccompProfileFileIsApplied() throws IOException {
+        Path profile = Files.createTempFile("berth-seccomp", ".json");
+        try {
+            Files.writeString(profile, """
+                    {"defaultAction": "SCMP_ACT_ALLOW",
+                     "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO"}]}
+                    """);
+            Daemon.Result blocked = daemon.docker("run", "--rm", "--security-opt", "seccomp=" + profile, "busybox",
+                    "mkdir", "/tmp/x");
+            assertNotEquals(0, blocked.exit(), blocked::toString);
+            assertTrue(blocked.stderr().contains("Operation not permitted"), blocked::toString);
+            Daemon.Result allowed = daemon.docker("run", "--rm", "--security-opt", "seccomp=" + profile, "busybox",
+                    "unshare", "-U", "true");
+            assertEquals(0, allowed.exit(), "the profile allows what the default refuses: " + allowed);
+        } finally {
+            Files.delete(profile);
+        }
+    }
+
+    @Test
+    void unknownSecurityOptionsAndBrokenProfilesAreRefusedAtCreate() throws IOException {
+        String before = daemon.docker("ps", "-aq").stdout();
+        Daemon.Result unknown = daemon.docker("create", "--security-opt", "bogus=1", "busybox", "true");
+        assertEquals(1, unknown.exit(), unknown::toString);
+        assertTrue(unknown.stderr().contains("invalid --security-opt 2: \"bogus=1\""), unknown::toString);
+        Path broken = Files.createTempFile("berth-seccomp", ".json");
+        try {
+            Files.writeString(broken, "{not json");
+            for (String client : List.of("docker", "berth")) {
+                Daemon.Result bad = daemon.cli(client, "create", "--security-opt", "seccomp=" + broken, "busybox", "true");
+                assertEquals(125, bad.exit(), bad::toString);
+                assertTrue(bad.stderr().contains("compacting json for seccomp profile"), bad::toString);
+            }
+            // An API client that sends a broken profile gets the daemon's own refusal.
+            Daemon.Result api = daemon.run(List.of("curl", "-s", "--unix-socket", daemon.socket.toString(),
+                    "-H", "Content-Type: application/json", "-d",
+                    "{\"Image\":\"busybox\",\"HostConfig\":{\"SecurityOpt\":[\"seccomp={not json\"]}}",
+                    "http://berth/v1.51/containers/create"), null);
+            assertTrue(api.stdout().contains("Decoding seccomp profile failed"), api::toString);
+        } finally {
+            Files.delete(broken);
+        }
+        assertEquals(before, daemon.docker("ps", "-aq").stdout());
+    }
 }

@@ -2,8 +2,10 @@ package berth.cli.command;
 
 import berth.cli.UserException;
 import berth.cli.format.HumanUnits;
+import berth.cli.format.Json;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -213,7 +215,7 @@ public final class ContainerFlags {
         h.put("Privileged", privileged);
         h.put("PublishAllPorts", false);
         h.put("ReadonlyRootfs", readOnly);
-        h.put("SecurityOpt", securityOpt.isEmpty() ? null : List.copyOf(securityOpt));
+        h.put("SecurityOpt", securityOpt.isEmpty() ? null : securityOpt.stream().map(ContainerFlags::securityOpt).toList());
         if (!tmpfs.isEmpty()) {
             Map<String, Object> t = new LinkedHashMap<>();
             for (String s : tmpfs) {
@@ -506,5 +508,27 @@ public final class ContainerFlags {
         @SuppressWarnings("unchecked")
         List<Object> list = (List<Object>) bindings.computeIfAbsent(key, k -> new ArrayList<>());
         list.add(map("HostIp", ip, "HostPort", hostPort));
+    }
+
+    /** As docker's CLI: {@code seccomp=FILE} is sent as the profile's compacted JSON, checked here first. */
+    static String securityOpt(String opt) {
+        int sep = opt.indexOf('=') >= 0 ? opt.indexOf('=') : opt.indexOf(':');
+        if (sep < 0 || !opt.substring(0, sep).equals("seccomp") || opt.substring(sep + 1).equals("unconfined")) {
+            return opt;
+        }
+        String file = opt.substring(sep + 1);
+        String text;
+        try {
+            text = Files.readString(Path.of(file));
+        } catch (IOException e) {
+            throw new UserException("opening seccomp profile (" + file + ") failed: open " + file
+                    + ": no such file or directory", 125);
+        }
+        try {
+            return "seccomp=" + Json.write(Json.parse(text));
+        } catch (UncheckedIOException e) {
+            throw new UserException("compacting json for seccomp profile (" + file + ") failed: "
+                    + e.getCause().getMessage(), 125);
+        }
     }
 }

@@ -4,6 +4,7 @@ import berth.oci.container.HostConfig;
 import berth.oci.errors.InvalidArgument;
 import berth.oci.errors.NotFound;
 import berth.runtime.spec.Capabilities;
+import berth.runtime.spec.SecurityOptions;
 
 import java.util.List;
 import java.util.Set;
@@ -17,6 +18,7 @@ public final class HostConfigCheck {
     private HostConfigCheck() {}
 
     public static void check(HostConfig hc, Set<String> runtimes, int cpus) {
+        SecurityOptions.of(hc);
         long memory = orZero(hc.memory());
         long swap = orZero(hc.memorySwap());
         if (memory < 0) {

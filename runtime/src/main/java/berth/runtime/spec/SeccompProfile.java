@@ -39,22 +39,32 @@ public final class SeccompProfile {
         }
     }
 
-    /** The OCI seccomp object for a container holding {@code caps}. */
+    /** The OCI seccomp object of Docker's default profile for a container holding {@code caps}. */
     public static ObjectNode forCapabilities(Collection<String> caps) {
+        return from(DEFAULT, caps);
+    }
+
+    /**
+     * The OCI seccomp object of a profile in Docker's format ({@code --security-opt seccomp=FILE}, whose content the
+     * docker CLI sends) for a container holding {@code caps}: rules that need capabilities it lacks, another
+     * architecture or a newer kernel are left out.
+     */
+    public static ObjectNode from(JsonNode profile, Collection<String> caps) {
         ObjectNode out = Json.MAPPER.createObjectNode();
-        out.put("defaultAction", DEFAULT.path("defaultAction").asText("SCMP_ACT_ERRNO"));
-        if (DEFAULT.has("defaultErrnoRet")) {
-            out.put("defaultErrnoRet", DEFAULT.get("defaultErrnoRet").asInt());
+        out.put("defaultAction", profile.path("defaultAction").asText("SCMP_ACT_ERRNO"));
+        if (profile.has("defaultErrnoRet")) {
+            out.put("defaultErrnoRet", profile.get("defaultErrnoRet").asInt());
         }
         ArrayNode arches = out.putArray("architectures");
         arches.add("SCMP_ARCH_X86_64").add("SCMP_ARCH_X86").add("SCMP_ARCH_X32");
         ArrayNode syscalls = out.putArray("syscalls");
-        for (JsonNode rule : DEFAULT.path("syscalls")) {
+        for (JsonNode rule : profile.path("syscalls")) {
             if (!applies(rule.path("includes"), rule.path("excludes"), caps)) {
                 continue;
             }
             ObjectNode r = syscalls.addObject();
-            r.set("names", rule.get("names"));
+            // Older profiles name one syscall per rule ("name"); the OCI spec wants a list.
+            r.set("names", rule.has("names") ? rule.get("names") : Json.MAPPER.createArrayNode().add(rule.path("name").asText()));
             r.put("action", rule.path("action").asText());
             if (rule.hasNonNull("errnoRet")) {
                 r.put("errnoRet", rule.get("errnoRet").asInt());

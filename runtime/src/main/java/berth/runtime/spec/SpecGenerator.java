@@ -141,7 +141,7 @@ public final class SpecGenerator {
         if (!rlimits.isEmpty()) {
             p.set("rlimits", rlimits);
         }
-        if (noNewPrivileges(hc)) {
+        if (SecurityOptions.of(hc).noNewPrivileges()) {
             p.put("noNewPrivileges", true);
         }
         return p;
@@ -170,33 +170,6 @@ public final class SpecGenerator {
             }
         }
         return env;
-    }
-
-    private static boolean noNewPrivileges(HostConfig hc) {
-        if (hc.securityOpt() == null) {
-            return false;
-        }
-        for (String o : hc.securityOpt()) {
-            String s = o.trim().toLowerCase(Locale.ROOT);
-            if (s.equals("no-new-privileges") || s.equals("no-new-privileges:true")
-                    || s.equals("no-new-privileges=true")) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static boolean seccompUnconfined(HostConfig hc) {
-        if (hc.securityOpt() == null) {
-            return false;
-        }
-        for (String o : hc.securityOpt()) {
-            String s = o.trim().toLowerCase(Locale.ROOT);
-            if (s.equals("seccomp=unconfined") || s.equals("seccomp:unconfined")) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** {@code --ulimit}s, each clamped to the daemon's hard limit (a container cannot be given more). */
@@ -369,8 +342,11 @@ public final class SpecGenerator {
             MASKED_PATHS.forEach(masked::add);
             ArrayNode ro = linux.putArray("readonlyPaths");
             READONLY_PATHS.forEach(ro::add);
-            if (!seccompUnconfined(hc)) {
-                linux.set("seccomp", SeccompProfile.forCapabilities(caps));
+            SecurityOptions security = SecurityOptions.of(hc);
+            if (!security.seccompUnconfined()) {
+                linux.set("seccomp", security.seccompProfile()
+                        .map(profile -> SeccompProfile.from(profile, caps))
+                        .orElseGet(() -> SeccompProfile.forCapabilities(caps)));
             }
         }
         return linux;
