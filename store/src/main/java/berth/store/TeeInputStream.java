@@ -42,4 +42,13 @@ public final class TeeInputStream extends FilterInputStream {
     public boolean markSupported() {
         return false;
     }
+
+    @Override
+    public synchronized void mark(int limit) {}
+
+    @Override
+    public synchronized void reset() throws IOException {
+        // A reset would hand the sink the same bytes twice.
+        throw new IOException("mark/reset not supported");
+    }
 }
