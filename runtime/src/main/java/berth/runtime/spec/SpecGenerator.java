@@ -93,13 +93,14 @@ public final class SpecGenerator {
         }
 
         List<String> caps = Capabilities.effective(hc.capAdd(), hc.capDrop(), privileged, host.boundingCaps());
-        spec.set("process", process(in, caps));
+        SecurityOptions security = SecurityOptions.of(in.hostConfig());
+        spec.set("process", process(in, caps, security));
         spec.set("mounts", mounts(in, privileged));
-        spec.set("linux", linux(in, caps, privileged));
+        spec.set("linux", linux(in, caps, privileged, security));
         return spec;
     }
 
-    private ObjectNode process(ContainerSpecInput in, List<String> caps) {
+    private ObjectNode process(ContainerSpecInput in, List<String> caps, SecurityOptions security) {
         ContainerConfig cfg = in.config();
         HostConfig hc = in.hostConfig();
         ObjectNode p = Json.MAPPER.createObjectNode();
@@ -141,7 +142,7 @@ public final class SpecGenerator {
         if (!rlimits.isEmpty()) {
             p.set("rlimits", rlimits);
         }
-        if (SecurityOptions.of(hc).noNewPrivileges()) {
+        if (security.noNewPrivileges()) {
             p.put("noNewPrivileges", true);
         }
         return p;
@@ -296,7 +297,7 @@ public final class SpecGenerator {
         }
     }
 
-    private ObjectNode linux(ContainerSpecInput in, List<String> caps, boolean privileged) {
+    private ObjectNode linux(ContainerSpecInput in, List<String> caps, boolean privileged, SecurityOptions security) {
         HostConfig hc = in.hostConfig();
         ObjectNode linux = Json.MAPPER.createObjectNode();
         ArrayNode ns = linux.putArray("namespaces");
@@ -342,7 +343,6 @@ public final class SpecGenerator {
             MASKED_PATHS.forEach(masked::add);
             ArrayNode ro = linux.putArray("readonlyPaths");
             READONLY_PATHS.forEach(ro::add);
-            SecurityOptions security = SecurityOptions.of(hc);
             if (!security.seccompUnconfined()) {
                 linux.set("seccomp", security.seccompProfile()
                         .map(profile -> SeccompProfile.from(profile, caps))
