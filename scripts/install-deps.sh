@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Installs what Berth needs on Debian 12 (as root): the OCI runtimes, conmon, busybox for the offline base
-# image, sqlite3 for inspecting the metadata, tini for --init, and the build's JDK 25 check.
+# image, sqlite3 for inspecting the metadata, tini for --init, netavark and aardvark-dns for networks, Debian's
+# docker-registry and skopeo as the independent registry and client the tests run against, and the JDK 25 check.
 set -euo pipefail
-packages=(crun runc conmon busybox-static sqlite3 tini zstd iproute2 procps util-linux bsdutils openssl tmux curl maven)
+packages=(crun runc conmon busybox-static sqlite3 tini zstd iproute2 procps util-linux bsdutils openssl tmux curl maven
+  netavark aardvark-dns iptables docker-registry skopeo)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
