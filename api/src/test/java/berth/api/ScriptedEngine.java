@@ -19,6 +19,10 @@ import berth.engine.model.ImageInspect;
 import berth.engine.model.ImageSummary;
 import berth.engine.model.PruneReport;
 import berth.engine.model.VersionInfo;
+import berth.engine.model.Volume;
+import berth.engine.model.VolumeCreateRequest;
+import berth.engine.model.VolumeList;
+import berth.engine.model.VolumePruneReport;
 import berth.engine.model.WaitResponse;
 import berth.oci.container.ContainerConfig;
 import berth.oci.container.HostConfig;
@@ -369,6 +373,42 @@ final class ScriptedEngine implements Engine {
         }
         return new ExecInspect(execId, false, 0, true, true, true, WEB_ID, 0,
                 new ExecInspect.ProcessConfig(false, "sh", List.of(), false, ""));
+    }
+
+    @Override
+    public Volume createVolume(VolumeCreateRequest request) {
+        call("createVolume " + (request == null ? null : request.name()));
+        return new Volume("2026-01-01T00:00:00Z", "local", null, "/v/_data", request == null ? "gen" : request.name(),
+                null, "local", null);
+    }
+
+    @Override
+    public VolumeList listVolumes(Filters filters) {
+        call("listVolumes " + filters.values());
+        return new VolumeList(List.of(), List.of());
+    }
+
+    @Override
+    public Volume inspectVolume(String name) {
+        call("inspectVolume " + name);
+        throw new NotFound("get " + name + ": no such volume");
+    }
+
+    @Override
+    public void removeVolume(String name, boolean force) {
+        call("removeVolume " + name + " force=" + force);
+    }
+
+    @Override
+    public VolumePruneReport pruneVolumes(Filters filters) {
+        call("pruneVolumes " + filters.values());
+        return new VolumePruneReport(List.of(), 0);
+    }
+
+    @Override
+    public List<Volume> volumeUsage() {
+        call("volumeUsage");
+        return List.of();
     }
 
     String stdinText() {

@@ -5,6 +5,7 @@ import berth.engine.container.ContainerFilter;
 import berth.engine.container.ContainerViews;
 import berth.engine.container.HostConfigCheck;
 import berth.engine.container.LiveContainer;
+import berth.engine.container.MountPoint;
 import berth.engine.container.NameGenerator;
 import berth.engine.model.ContainerCreateResponse;
 import berth.engine.model.ContainerInspect;
@@ -12,6 +13,7 @@ import berth.engine.model.ContainerSummary;
 import berth.engine.model.ContainerTop;
 import berth.engine.model.PruneReport;
 import berth.engine.model.WaitResponse;
+import berth.engine.volume.ContainerMounts;
 import berth.oci.Ids;
 import berth.oci.Json;
 import berth.oci.container.ContainerConfig;
@@ -77,12 +79,13 @@ final class ContainerService {
     private final SpecGenerator specs;
     private final Map<String, OciRuntime> runtimes;
     private final SeccompBpfCache seccompFilters;
+    private final ContainerMounts mounts;
     private final Map<String, LiveContainer> live = new ConcurrentHashMap<>();
     private ExitWatcher exits;
 
     ContainerService(Layout layout, MetadataStore metadata, Snapshotter snapshotter, ImageService images,
                      EventLog events, Host host, Conmon conmon, Map<String, OciRuntime> runtimes,
-                     SeccompBpfCache seccompFilters) {
+                     SeccompBpfCache seccompFilters, ContainerMounts mounts) {
         this.layout = layout;
         this.metadata = metadata;
         this.snapshotter = snapshotter;
@@ -93,6 +96,7 @@ final class ContainerService {
         this.specs = new SpecGenerator(host);
         this.runtimes = runtimes;
         this.seccompFilters = seccompFilters;
+        this.mounts = mounts;
     }
 
     /**
@@ -103,6 +107,8 @@ final class ContainerService {
         for (ContainerRecord record : metadata.containers()) {
             ContainerDoc doc = Json.read(record.doc(), ContainerDoc.class);
             live.put(doc.id(), new LiveContainer(doc));
+            // before any exit is recorded: a volume keeps its mount while another adopted container uses it
+            mounts.restore(doc);
         }
         sweepOrphans();
         exits = new ExitWatcher(conmon, this::onExit);
@@ -210,16 +216,21 @@ final class ContainerService {
             merged = ConfigMerge.withHostname(merged, id.substring(0, 12));
         }
         String runtime = hc.runtime() == null || hc.runtime().isEmpty() ? host.defaultRuntime() : hc.runtime();
-        snapshotter.prepare(id, Optional.ofNullable(image.topChainId()));
+        List<MountPoint> mountPoints = mounts.resolve(id, hc, merged, n -> find(n).doc());
         ContainerDoc doc = new ContainerDoc(id, name, image.id().toString(), requested.image(),
                 HumanTime.rfc3339(Instant.now()), args.getFirst(), args.subList(1, args.size()), merged, hc, runtime,
-                snapshotter.diffDir(id).getParent().resolve("merged").toString(), ContainerDoc.RunState.CREATED, 0, false);
+                snapshotter.diffDir(id).getParent().resolve("merged").toString(), ContainerDoc.RunState.CREATED, 0, false,
+                mountPoints);
         try {
+            snapshotter.prepare(id, Optional.ofNullable(image.topChainId()));
             Files.createDirectories(layout.container(id));
             metadata.insertContainer(new ContainerRecord(id, name, image.id(), Instant.now(), Json.write(doc)));
         } catch (IOException | RuntimeException e) {
-            snapshotter.remove(id);
+            if (snapshotter.exists(id)) {
+                snapshotter.remove(id);
+            }
             deleteTree(layout.container(id));
+            mounts.forget(doc, true);
             if (e instanceof RuntimeException re) {
                 throw re;
             }
@@ -287,9 +298,12 @@ final class ContainerService {
             Path rootfs = snapshotter.mount(id);
             Path bundle = bundle(id);
             HostFiles files = HostFiles.write(bundle, doc.config().hostname());
+            ContainerMounts.Prepared prepared = mounts.prepare(doc, rootfs);
+            c.setDoc(doc.withMountPoints(prepared.mountPoints()));
             ContainerSpecInput input = new ContainerSpecInput(id, rootfs, ConfigMerge.args(doc.config()), doc.config(),
                     doc.hostConfig(), doc.config().hostname(), Optional.of(files.hosts()),
-                    Optional.of(files.resolvConf()), Optional.of(files.hostname()), Optional.empty(), List.of());
+                    Optional.of(files.resolvConf()), Optional.of(files.hostname()), Optional.empty(),
+                    prepared.specMounts());
             ObjectNode spec = specs.generate(input);
             boolean crun = runtime.name().equals("crun");
             boolean precompiled = crun && seccompFilters.applyTo(spec);
@@ -330,6 +344,7 @@ final class ContainerService {
             // nothing was created
         }
         conmon.cleanup(id);
+        mounts.release(c.doc());
         snapshotter.unmount(id);
         int code = e instanceof CannotInvoke ci ? (ci.notFound() ? 127 : 126) : 128;
         ContainerDoc.RunState failed = new ContainerDoc.RunState("created", 0, code, e.getMessage(),
@@ -338,7 +353,7 @@ final class ContainerService {
         c.runFinished();
         c.exited(code);
         if (c.doc().hostConfig().isAutoRemove()) {
-            removeNow(c);
+            removeNow(c, true);
         }
     }
 
@@ -377,7 +392,7 @@ final class ContainerService {
         publish(c.doc(), "die", Map.of("exitCode", Integer.toString(exit.exitCode())));
         boolean autoRemove = c.doc().hostConfig().isAutoRemove();
         if (autoRemove) {
-            forget(c);
+            forget(c, true);
         } else {
             c.exited(exit.exitCode());
         }
@@ -406,6 +421,7 @@ final class ContainerService {
         }
         conmon.cleanup(id);
         exits.acknowledge(id);
+        mounts.release(doc);
         snapshotter.unmount(id);
     }
 
@@ -579,7 +595,8 @@ final class ContainerService {
 
     // --- remove ------------------------------------------------------------------------------------------
 
-    void remove(String name, boolean force) {
+    /** Removes a container; {@code volumes} takes its anonymous volumes along ({@code rm -v}). */
+    void remove(String name, boolean force, boolean volumes) {
         LiveContainer c = find(name);
         CompletableFuture<Void> ended;
         synchronized (c) {
@@ -596,7 +613,7 @@ final class ContainerService {
                 }
                 signal(runtime, c.id(), "SIGKILL");
             } else {
-                removeNow(c);
+                removeNow(c, volumes);
                 return;
             }
             ended = c.runEnded();
@@ -606,21 +623,25 @@ final class ContainerService {
         }
         synchronized (c) {
             if (live.containsKey(c.id())) {
-                removeNow(c);
+                removeNow(c, volumes);
             }
         }
     }
 
-    /** Removes a stopped container (its run already released): row, then files. */
-    private void removeNow(LiveContainer c) {
-        forget(c);
+    /** Removes a stopped container (its run already released): row, then files; its anonymous volumes if asked. */
+    private void removeNow(LiveContainer c, boolean removeVolumes) {
+        forget(c, removeVolumes);
         deleteFiles(c.id());
     }
 
-    /** Drops the container's row and tells its waiters; from here on it is gone for every client. */
-    private void forget(LiveContainer c) {
+    /**
+     * Drops the container's row and its volume references (and anonymous volumes if asked) and tells its waiters;
+     * from here on it is gone for every client.
+     */
+    private void forget(LiveContainer c, boolean removeVolumes) {
         metadata.deleteContainer(c.id());
         live.remove(c.id());
+        mounts.forget(c.doc(), removeVolumes);
         publish(c.doc(), "destroy", Map.of());
         c.gone(c.doc().state().exitCode());
     }
@@ -711,7 +732,7 @@ final class ContainerService {
                 ContainerDoc doc = c.doc();
                 String status = doc.state().status();
                 if ((status.equals("exited") || status.equals("created") || status.equals("dead")) && keep.test(doc)) {
-                    removeNow(c);
+                    removeNow(c, false); // as docker: prune leaves the anonymous volumes, dangling
                     deleted.add(doc.id());
                 }
             }

@@ -13,6 +13,10 @@ import berth.engine.model.ImageInspect;
 import berth.engine.model.ImageSummary;
 import berth.engine.model.PruneReport;
 import berth.engine.model.VersionInfo;
+import berth.engine.model.Volume;
+import berth.engine.model.VolumeCreateRequest;
+import berth.engine.model.VolumeList;
+import berth.engine.model.VolumePruneReport;
 import berth.engine.model.WaitResponse;
 import berth.oci.container.ContainerConfig;
 import berth.oci.container.HostConfig;
@@ -125,6 +129,25 @@ public interface Engine {
     /** {@code tail} &lt; 0 means all; {@code since}/{@code until} in unix nanoseconds, 0 meaning open. */
     record LogOptions(boolean stdout, boolean stderr, boolean follow, int tail, long sinceNanos, long untilNanos,
                       boolean timestamps) {}
+
+    // --- volumes ----------------------------------------------------------------------------------------
+
+    /** {@code POST /volumes/create}; a volume of that name that exists already is returned as it is. */
+    Volume createVolume(VolumeCreateRequest request);
+
+    /** {@code GET /volumes}: filters {@code dangling}, {@code name}, {@code label}, {@code driver}. */
+    VolumeList listVolumes(Filters filters);
+
+    Volume inspectVolume(String name);
+
+    /** A volume a container refers to is a {@link berth.oci.errors.Conflict}; {@code force} ignores a missing one. */
+    void removeVolume(String name, boolean force);
+
+    /** Removes the volumes no container refers to: anonymous ones, or all with the filter {@code all=true}. */
+    VolumePruneReport pruneVolumes(Filters filters);
+
+    /** Every volume with its {@code UsageData} (size in bytes, containers referring to it), for {@code system df}. */
+    List<Volume> volumeUsage();
 
     // --- exec -------------------------------------------------------------------------------------------
 

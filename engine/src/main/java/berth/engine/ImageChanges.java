@@ -53,7 +53,7 @@ public final class ImageChanges {
                         c.volumes(), c.stopSignal());
             }
             case "VOLUME" -> copy(c, c.env(), c.cmd(), c.entrypoint(), c.workingDir(), c.user(), c.exposedPorts(),
-                    c.labels(), addKeys(c.volumes(), commandForm(arg)), c.stopSignal());
+                    c.labels(), addKeys(c.volumes(), volumeForm(arg)), c.stopSignal());
             case "STOPSIGNAL" -> copy(c, c.env(), c.cmd(), c.entrypoint(), c.workingDir(), c.user(), c.exposedPorts(),
                     c.labels(), c.volumes(), requireArg(arg, instruction));
             // Docker's Dockerfile parser lower-cases the instruction before naming it.
@@ -86,6 +86,18 @@ public final class ImageChanges {
             }
         }
         return List.of("/bin/sh", "-c", arg);
+    }
+
+    /** {@code VOLUME ["/a", "/b"]}, or the shell form: paths separated by white space ({@code VOLUME /a /b}). */
+    private static List<String> volumeForm(String arg) {
+        if (arg.startsWith("[")) {
+            try {
+                return Json.MAPPER.readValue(arg, new TypeReference<List<String>>() {});
+            } catch (java.io.IOException e) {
+                // as docker: not JSON, so the shell form
+            }
+        }
+        return List.of(arg.strip().split("\\s+"));
     }
 
     /** {@code K=V K2="v 2"}, or the legacy {@code K V} form. */

@@ -13,7 +13,13 @@ import berth.engine.model.ImageInspect;
 import berth.engine.model.ImageSummary;
 import berth.engine.model.PruneReport;
 import berth.engine.model.VersionInfo;
+import berth.engine.model.Volume;
+import berth.engine.model.VolumeCreateRequest;
+import berth.engine.model.VolumeList;
+import berth.engine.model.VolumePruneReport;
 import berth.engine.model.WaitResponse;
+import berth.engine.volume.ContainerMounts;
+import berth.engine.volume.VolumeService;
 import berth.oci.container.ContainerConfig;
 import berth.oci.container.HostConfig;
 import berth.runtime.Conmon;
@@ -61,6 +67,7 @@ public final class LocalEngine implements Engine, AutoCloseable {
     private final ContainerService containers;
     private final ContainerStreams streams;
     private final ExecService execs;
+    private final VolumeService volumes;
 
     private LocalEngine(Layout layout, MetadataStore metadata, Host host, Snapshotter snapshotter,
                         String storageDriver, Conmon conmon, Map<String, OciRuntime> runtimes,
@@ -71,8 +78,9 @@ public final class LocalEngine implements Engine, AutoCloseable {
         this.storageDriver = storageDriver;
         ContentStore content = new ContentStore(layout);
         this.images = new ImageService(new ImageStore(content, metadata, snapshotter), metadata, events);
+        this.volumes = new VolumeService(layout, metadata, events);
         this.containers = new ContainerService(layout, metadata, snapshotter, images, events, host, conmon, runtimes,
-                seccompFilters);
+                seccompFilters, new ContainerMounts(volumes));
         this.streams = new ContainerStreams(containers);
         this.execs = new ExecService(containers, conmon, host.boundingCaps());
     }
@@ -100,6 +108,7 @@ public final class LocalEngine implements Engine, AutoCloseable {
         LocalEngine engine = new LocalEngine(layout, metadata, host, snapshotter, overlay ? "overlay" : "vfs", conmon,
                 runtimes, new SeccompBpfCache(execRoot.resolve("seccomp")));
         engine.containers.restore();
+        engine.volumes.sweep();
         return engine;
     }
 
@@ -231,7 +240,7 @@ public final class LocalEngine implements Engine, AutoCloseable {
     @Override
     public Subscription events(EventQuery query, Consumer<Event> listener) {
         Filters filters = query.filters() == null ? Filters.NONE
-                : query.filters().allowOnly(java.util.Set.of("type", "container", "image", "event", "label"));
+                : query.filters().allowOnly(java.util.Set.of("type", "container", "image", "event", "label", "volume"));
         Predicate<Event> keep = event -> eventMatches(event, filters)
                 && (query.sinceNanos() == null || event.timeNano() >= query.sinceNanos())
                 && (query.untilNanos() == null || event.timeNano() <= query.untilNanos());
@@ -246,6 +255,7 @@ public final class LocalEngine implements Engine, AutoCloseable {
                         && (event.actor().id().startsWith(v) || v.equals(attributes.get("name"))))
                 && anyOrEmpty(filters.get("image"), v -> v.equals(attributes.get("image"))
                         || v.equals(attributes.get("name")) || event.actor().id().equals(v))
+                && anyOrEmpty(filters.get("volume"), v -> event.type().equals("volume") && event.actor().id().equals(v))
                 && anyOrEmpty(filters.get("label"), v -> {
                     int eq = v.indexOf('=');
                     return eq < 0 ? attributes.containsKey(v) : v.substring(eq + 1).equals(attributes.get(v.substring(0, eq)));
@@ -342,7 +352,7 @@ public final class LocalEngine implements Engine, AutoCloseable {
 
     @Override
     public void removeContainer(String name, boolean force, boolean volumes) {
-        containers.remove(name, force);
+        containers.remove(name, force, volumes);
     }
 
     @Override
@@ -389,6 +399,38 @@ public final class LocalEngine implements Engine, AutoCloseable {
     @Override
     public Subscription containerLogs(String name, LogOptions options, OutputSink out) {
         return streams.logs(name, options, out);
+    }
+
+    // --- volumes -----------------------------------------------------------------------------------------
+
+    @Override
+    public Volume createVolume(VolumeCreateRequest request) {
+        return volumes.create(request == null ? new VolumeCreateRequest(null, null, null, null) : request);
+    }
+
+    @Override
+    public VolumeList listVolumes(Filters filters) {
+        return volumes.list(filters);
+    }
+
+    @Override
+    public Volume inspectVolume(String name) {
+        return volumes.inspect(name);
+    }
+
+    @Override
+    public void removeVolume(String name, boolean force) {
+        volumes.remove(name, force);
+    }
+
+    @Override
+    public VolumePruneReport pruneVolumes(Filters filters) {
+        return volumes.prune(filters);
+    }
+
+    @Override
+    public List<Volume> volumeUsage() {
+        return volumes.usage();
     }
 
     // --- exec --------------------------------------------------------------------------------------------

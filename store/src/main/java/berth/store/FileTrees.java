@@ -51,13 +51,27 @@ public final class FileTrees {
 
     /** Copies the tree {@code from} to {@code to}, which must not exist. */
     public static void copy(Path from, Path to) throws IOException {
+        copy(from, to, false);
+    }
+
+    /**
+     * Copies what directory {@code from} holds into the existing directory {@code to}, and gives {@code to} the
+     * owner, mode and times of {@code from}: how a volume takes the content of the image directory it covers.
+     */
+    public static void copyContents(Path from, Path to) throws IOException {
+        copy(from, to, true);
+    }
+
+    private static void copy(Path from, Path to, boolean intoExisting) throws IOException {
         Map<Object, Path> copiedInodes = new HashMap<>();
         List<Path[]> directories = new ArrayList<>();
         Files.walkFileTree(from, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attributes) throws IOException {
                 Path target = to.resolve(from.relativize(dir).toString());
-                Files.createDirectory(target);
+                if (!intoExisting || !dir.equals(from)) {
+                    Files.createDirectory(target);
+                }
                 directories.add(new Path[] {dir, target});
                 return FileVisitResult.CONTINUE;
             }

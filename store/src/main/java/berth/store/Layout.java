@@ -27,7 +27,8 @@ import java.util.regex.Pattern;
  * │   │   └── committed            present once committed (read-only, shareable)
  * │   └── l/&lt;short&gt;               symlink to ../&lt;key&gt;/diff: keeps overlay mount data under a page
  * ├── containers/&lt;id&gt;/             bundle (config.json), conmon pid/exit files, json-file log
- * └── volumes/&lt;name&gt;/_data         named volumes
+ * └── volumes/&lt;name&gt;/             one volume (local driver)
+ *     └── _data/                   its files, or the mount point of its {@code -o type=… device=…} file system
  * </pre>
  */
 public final class Layout {
@@ -51,7 +52,7 @@ public final class Layout {
     /** Creates the directories the stores expect; safe to call on every start. */
     public void createDirectories() {
         try {
-            for (Path dir : new Path[] {blobs(), ingest(), links(), root.resolve("containers"), root.resolve("volumes")}) {
+            for (Path dir : new Path[] {blobs(), ingest(), links(), root.resolve("containers"), volumes()}) {
                 Files.createDirectories(dir);
             }
         } catch (IOException e) {
@@ -124,10 +125,20 @@ public final class Layout {
         return containers().resolve(id);
     }
 
-    public Path volumeData(String name) {
+    /** The directory holding one directory per volume. */
+    public Path volumes() {
+        return root.resolve("volumes");
+    }
+
+    /** The directory of volume {@code name}; refuses names that could name a path outside {@link #volumes()}. */
+    public Path volume(String name) {
         if (!VOLUME_NAME.matcher(name).matches()) {
             throw new InvalidArgument("invalid volume name: \"" + name + "\"");
         }
-        return root.resolve("volumes").resolve(name).resolve("_data");
+        return volumes().resolve(name);
+    }
+
+    public Path volumeData(String name) {
+        return volume(name).resolve("_data");
     }
 }

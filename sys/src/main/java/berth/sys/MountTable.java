@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * This process's view of the mount table, {@code /proc/self/mountinfo}: the kernel's word on whether a
@@ -25,6 +27,38 @@ public final class MountTable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * The propagation tags ({@code shared:N}, {@code master:N}) of the mount that holds {@code path} (absolute,
+     * with no symlinks): empty for a private mount. The last matching line wins, as the kernel stacks mounts.
+     */
+    public static List<String> propagationOf(Path path) {
+        String wanted = path.toAbsolutePath().normalize().toString();
+        String best = null;
+        List<String> tags = List.of();
+        try {
+            for (String line : Files.readAllLines(MOUNTINFO)) {
+                String[] fields = line.split(" ");
+                if (fields.length < 7) {
+                    continue;
+                }
+                String mountPoint = unescape(fields[4]);
+                boolean holds = wanted.equals(mountPoint) || mountPoint.equals("/")
+                        || wanted.startsWith(mountPoint + "/");
+                if (holds && (best == null || mountPoint.length() >= best.length())) {
+                    best = mountPoint;
+                    List<String> optional = new ArrayList<>();
+                    for (int i = 6; i < fields.length && !fields[i].equals("-"); i++) {
+                        optional.add(fields[i]);
+                    }
+                    tags = optional;
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return tags;
     }
 
     private static String unescape(String field) {

@@ -1,15 +1,15 @@
 package berth.cli.command;
 
 /**
- * The verbs by name, top-level and under the {@code container}, {@code image} and
- * {@code system} groups. A switch, not a table of instances, so only the chosen verb's class
+ * The verbs by name, top-level and under the {@code container}, {@code image}, {@code volume}
+ * and {@code system} groups. A switch, not a table of instances, so only the chosen verb's class
  * is loaded.
  */
 public final class Commands {
     private Commands() {}
 
     public static boolean isGroup(String verb) {
-        return verb.equals("container") || verb.equals("image") || verb.equals("system");
+        return verb.equals("container") || verb.equals("image") || verb.equals("system") || verb.equals("volume");
     }
 
     /** The command for {@code group verb}, or for a top-level {@code verb} when group is null; null when unknown. */
@@ -49,6 +49,14 @@ public final class Commands {
                 case "load" -> new ImageCommands.Load();
                 case "prune" -> new ImageCommands.Prune();
                 case "inspect" -> new ContainerCommands.Inspect(ContainerCommands.Inspect.IMAGE);
+                default -> null;
+            };
+            case "volume" -> switch (verb) {
+                case "create" -> new VolumeCommands.Create();
+                case "ls", "list" -> new VolumeCommands.Ls();
+                case "inspect" -> new VolumeCommands.Inspect();
+                case "rm", "remove" -> new VolumeCommands.Rm();
+                case "prune" -> new VolumeCommands.Prune();
                 default -> null;
             };
             case "system" -> switch (verb) {
@@ -100,6 +108,7 @@ public final class Commands {
                   container   Manage containers
                   image       Manage images
                   system      Manage Berth
+                  volume      Manage volumes
 
                 Commands:
                   attach      Attach local standard input, output, and error streams to a running container
@@ -156,6 +165,17 @@ public final class Commands {
                       history, import, inspect, load, ls, prune, rm, save, tag
 
                     Run 'berth image COMMAND --help' for more information on a command.
+                    """;
+            case "volume" -> """
+
+                    Usage:  berth volume COMMAND
+
+                    Manage volumes
+
+                    Commands:
+                      create, inspect, ls, prune, rm
+
+                    Run 'berth volume COMMAND --help' for more information on a command.
                     """;
             default -> """
 

@@ -63,6 +63,8 @@ public final class ContainerFlags {
     public String pull = "missing";
     public List<String> publish = new ArrayList<>();
     public List<String> volumes = new ArrayList<>();
+    public List<String> mounts = new ArrayList<>();
+    public List<String> volumesFrom = new ArrayList<>();
     public List<String> dns = new ArrayList<>();
     public List<String> addHost = new ArrayList<>();
     public String platform;
@@ -112,6 +114,8 @@ public final class ContainerFlags {
         f.string(null, "pull", "Pull image before running (\"always\", \"missing\", \"never\")", v -> pull = v);
         f.list("p", "publish", "Publish a container's port(s) to the host", publish);
         f.list("v", "volume", "Bind mount a volume", volumes);
+        f.list(null, "mount", "Attach a filesystem mount to the container", mounts);
+        f.list(null, "volumes-from", "Mount volumes from the specified container(s)", volumesFrom);
         f.list(null, "dns", "Set custom DNS servers", dns);
         f.list(null, "add-host", "Add a custom host-to-IP mapping (host:ip)", addHost);
         f.string(null, "platform", "Set platform if server is multi-platform capable", v -> platform = v);
@@ -153,13 +157,9 @@ public final class ContainerFlags {
         }
         List<String> binds = new ArrayList<>();
         Map<String, Object> anonymous = new LinkedHashMap<>();
-        for (String v : volumes) {
-            if (v.indexOf(':') < 0) {
-                anonymous.put(v, Map.of());
-            } else {
-                binds.add(v);
-            }
-        }
+        MountFlags.volumes(volumes, binds, anonymous);
+        List<Object> mountList = new ArrayList<>();
+        mounts.forEach(m -> mountList.add(MountFlags.mount(m)));
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("Hostname", hostname);
         c.put("Domainname", domainname);
@@ -197,7 +197,7 @@ public final class ContainerFlags {
         h.put("RestartPolicy", restartPolicy());
         h.put("AutoRemove", rm);
         h.put("VolumeDriver", "");
-        h.put("VolumesFrom", null);
+        h.put("VolumesFrom", volumesFrom.isEmpty() ? null : List.copyOf(volumesFrom));
         h.put("ConsoleSize", List.of((long) consoleSize[0], (long) consoleSize[1]));
         h.put("CapAdd", capAdd.isEmpty() ? null : capAdd.stream().map(ContainerFlags::capability).toList());
         h.put("CapDrop", capDrop.isEmpty() ? null : capDrop.stream().map(ContainerFlags::capability).toList());
@@ -262,6 +262,9 @@ public final class ContainerFlags {
         h.put("CpuPercent", 0L);
         h.put("IOMaximumIOps", 0L);
         h.put("IOMaximumBandwidth", 0L);
+        if (!mountList.isEmpty()) {
+            h.put("Mounts", mountList);
+        }
         h.put("MaskedPaths", null);
         h.put("ReadonlyPaths", null);
         if (init) {

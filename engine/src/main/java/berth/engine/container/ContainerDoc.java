@@ -24,21 +24,31 @@ public record ContainerDoc(
         String rootfs,
         RunState state,
         int restartCount,
-        boolean stoppedByUser) {
+        boolean stoppedByUser,
+        List<MountPoint> mountPoints) {
+
+    public ContainerDoc {
+        mountPoints = mountPoints == null ? List.of() : List.copyOf(mountPoints);
+    }
 
     public ContainerDoc withState(RunState newState) {
         return new ContainerDoc(id, name, imageId, imageName, created, path, args, config, hostConfig, runtime, rootfs,
-                newState, restartCount, stoppedByUser);
+                newState, restartCount, stoppedByUser, mountPoints);
     }
 
     public ContainerDoc withName(String newName) {
         return new ContainerDoc(id, newName, imageId, imageName, created, path, args, config, hostConfig, runtime,
-                rootfs, state, restartCount, stoppedByUser);
+                rootfs, state, restartCount, stoppedByUser, mountPoints);
     }
 
     public ContainerDoc withRestart(int count, boolean byUser) {
         return new ContainerDoc(id, name, imageId, imageName, created, path, args, config, hostConfig, runtime, rootfs,
-                state, count, byUser);
+                state, count, byUser, mountPoints);
+    }
+
+    public ContainerDoc withMountPoints(List<MountPoint> newMountPoints) {
+        return new ContainerDoc(id, name, imageId, imageName, created, path, args, config, hostConfig, runtime, rootfs,
+                state, restartCount, stoppedByUser, newMountPoints);
     }
 
     /**

@@ -22,7 +22,7 @@ public final class ContainerViews {
                 command(doc), Instant.parse(doc.created()).getEpochSecond(), List.of(), null, null,
                 doc.config().labels() == null ? Map.of() : doc.config().labels(), doc.state().status(),
                 statusText(doc, now), new ContainerSummary.HostConfigSummary(mode),
-                networkSettings(mode), List.of());
+                networkSettings(mode), mounts(doc));
     }
 
     public static ContainerInspect inspect(ContainerDoc doc, String logPath, List<String> execIds) {
@@ -33,8 +33,12 @@ public final class ContainerViews {
         return new ContainerInspect(doc.id(), doc.created(), doc.path(), doc.args(), state, doc.imageId(), "",
                 "", "", logPath, "/" + doc.name(), doc.restartCount(), "overlay", "linux",
                 execIds.isEmpty() ? null : execIds, doc.hostConfig(),
-                new ContainerInspect.GraphDriver("overlay", Map.of("MergedDir", doc.rootfs())), null, null, List.of(),
+                new ContainerInspect.GraphDriver("overlay", Map.of("MergedDir", doc.rootfs())), null, null, mounts(doc),
                 inspectConfig(doc.config()), networkSettings(networkMode(doc)));
+    }
+
+    private static List<Object> mounts(ContainerDoc doc) {
+        return doc.mountPoints().stream().<Object>map(MountPoint::view).toList();
     }
 
     /** Docker's Config has plain strings and booleans: a field the client left out reads "" or false, not null. */

@@ -46,11 +46,14 @@ public record HostConfig(
         Boolean init,
         Boolean oomKillDisable,
         LogConfig logConfig,
-        List<Integer> consoleSize) {
+        List<Integer> consoleSize,
+        List<Mount> mounts,
+        List<String> volumesFrom,
+        String volumeDriver) {
 
     public static final HostConfig EMPTY = new HostConfig(null, null, null, null, null, null, null, null, null, null,
             null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-            null, null, null, null, null, null, null, null, null);
+            null, null, null, null, null, null, null, null, null, null, null, null);
 
     public boolean isPrivileged() {
         return Boolean.TRUE.equals(privileged);

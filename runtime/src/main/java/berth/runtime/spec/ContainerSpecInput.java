@@ -23,16 +23,13 @@ import java.util.Optional;
  * @param hostnameFile a file to bind-mount on /etc/hostname, if any
  * @param netnsPath    a network namespace to join (made by the network module); empty: a new one (or the host's
  *                     with {@code --network host})
- * @param volumes      mounts the engine resolved from named volumes (HostConfig binds with an absolute host path
- *                     are read by the generator itself)
+ * @param mounts       the binds, volumes and {@code --mount} tmpfs the engine resolved ({@code HostConfig.Tmpfs} is
+ *                     read by the generator itself)
  */
 public record ContainerSpecInput(String id, Path rootfs, List<String> args, ContainerConfig config,
                                  HostConfig hostConfig, String hostname, Optional<Path> hostsFile,
                                  Optional<Path> resolvConf, Optional<Path> hostnameFile, Optional<Path> netnsPath,
-                                 List<VolumeMount> volumes) {
-
-    /** A bind mount of {@code source} (host path) on {@code destination} (container path). */
-    public record VolumeMount(Path source, String destination, boolean readOnly) {}
+                                 List<SpecMount> mounts) {
 
     public ContainerSpecInput {
         Objects.requireNonNull(id, "id");
@@ -40,10 +37,10 @@ public record ContainerSpecInput(String id, Path rootfs, List<String> args, Cont
         args = List.copyOf(args);
         config = config == null ? ContainerConfig.EMPTY : config;
         hostConfig = hostConfig == null ? HostConfig.EMPTY : hostConfig;
-        volumes = List.copyOf(volumes);
+        mounts = List.copyOf(mounts);
     }
 
-    /** The minimal input: no hosts/resolv/hostname files, no extra volumes. */
+    /** The minimal input: no hosts/resolv/hostname files, no extra mounts. */
     public static ContainerSpecInput of(String id, Path rootfs, List<String> args, ContainerConfig config,
                                         HostConfig hostConfig) {
         return new ContainerSpecInput(id, rootfs, args, config, hostConfig, id.length() > 12 ? id.substring(0, 12) : id,

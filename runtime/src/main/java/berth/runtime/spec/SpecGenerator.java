@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -236,40 +237,17 @@ public final class SpecGenerator {
             mount(m, "/sys", "sysfs", "sysfs", "nosuid", "noexec", "nodev", sysMode);
         }
         mount(m, "/sys/fs/cgroup", "cgroup", "cgroup", "nosuid", "noexec", "nodev", "relatime", sysMode);
+        List<SpecMount> requested = new ArrayList<>(in.mounts());
         if (hc.tmpfs() != null) {
-            for (Map.Entry<String, String> t : hc.tmpfs().entrySet()) {
-                List<String> opts = new ArrayList<>(List.of("nosuid", "nodev", "noexec"));
-                if (t.getValue() != null && !t.getValue().isBlank()) {
-                    for (String o : t.getValue().split(",")) {
-                        if (o.equals("exec")) {
-                            opts.remove("noexec");
-                        } else if (o.equals("suid")) {
-                            opts.remove("nosuid");
-                        } else if (o.equals("dev")) {
-                            opts.remove("nodev");
-                        } else if (!o.isBlank()) {
-                            opts.add(o.trim());
-                        }
-                    }
-                }
-                requireAbsolute(t.getKey(), "--tmpfs");
-                mount(m, t.getKey(), "tmpfs", "tmpfs", opts.toArray(String[]::new));
-            }
+            hc.tmpfs().forEach((destination, options) -> {
+                requireAbsolute(destination, "--tmpfs");
+                requested.add(SpecMount.tmpfs(destination, options));
+            });
         }
-        if (hc.binds() != null) {
-            for (String b : hc.binds()) {
-                String[] f = b.split(":");
-                if (f.length < 2 || !f[0].startsWith("/")) {
-                    continue; // named volumes arrive resolved in ContainerSpecInput.volumes
-                }
-                requireAbsolute(f[1], "bind mount");
-                boolean ro = f.length > 2 && List.of(f[2].split(",")).contains("ro");
-                mount(m, f[1], "bind", f[0], "rbind", "rprivate", ro ? "ro" : "rw");
-            }
-        }
-        for (ContainerSpecInput.VolumeMount v : in.volumes()) {
-            requireAbsolute(v.destination(), "volume");
-            mount(m, v.destination(), "bind", v.source().toString(), "rbind", "rprivate", v.readOnly() ? "ro" : "rw");
+        requested.sort(Comparator.comparingInt(SpecMount::depth));
+        for (SpecMount r : requested) {
+            requireAbsolute(r.destination(), r.type() + " mount");
+            mount(m, r.destination(), r.type(), r.source(), r.options().toArray(String[]::new));
         }
         in.hostsFile().ifPresent(p -> mount(m, "/etc/hosts", "bind", p.toString(), "rbind", "rprivate"));
         in.resolvConf().ifPresent(p -> mount(m, "/etc/resolv.conf", "bind", p.toString(), "rbind", "rprivate"));
@@ -320,6 +298,12 @@ public final class SpecGenerator {
         }
         String parent = hc.cgroupParent() == null || hc.cgroupParent().isBlank() ? CGROUP_PARENT : hc.cgroupParent();
         linux.put("cgroupsPath", (parent.startsWith("/") ? parent : "/" + parent) + "/" + in.id());
+        // As docker: a shared bind needs a shared root to propagate through, a slave one at least a slave root.
+        if (in.mounts().stream().anyMatch(SpecMount::isShared)) {
+            linux.put("rootfsPropagation", "shared");
+        } else if (in.mounts().stream().anyMatch(SpecMount::isSlave)) {
+            linux.put("rootfsPropagation", "rslave");
+        }
         linux.set("resources", resources(hc, privileged));
         Map<String, String> sysctls = new LinkedHashMap<>();
         if (!isHostNetwork(hc)) {

@@ -18,13 +18,13 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The daemon's metadata in one SQLite file (WAL, synchronous=NORMAL): images, tags, layers and containers.
+ * The daemon's metadata in one SQLite file (WAL, synchronous=NORMAL): images, tags, layers, containers and volumes.
  * One connection serves all threads, one call at a time; every change is one transaction, so a crash leaves
  * each change wholly made or not at all. The schema's version is SQLite's {@code user_version}; opening an
  * older file migrates it, a newer one is refused.
  */
 public final class MetadataStore implements AutoCloseable {
-    private static final int SCHEMA_VERSION = 1;
+    private static final int SCHEMA_VERSION = 3;
     private static final String[] SCHEMA_V1 = {
         """
         CREATE TABLE layers (chain_id TEXT PRIMARY KEY, diff_id TEXT NOT NULL,
@@ -39,6 +39,9 @@ public final class MetadataStore implements AutoCloseable {
         CREATE TABLE containers (id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, image_id TEXT NOT NULL,
             created TEXT NOT NULL, doc BLOB NOT NULL)""",
         "CREATE INDEX containers_by_image ON containers(image_id)",
+    };
+    private static final String[] SCHEMA_V3 = {
+        "CREATE TABLE volumes (name TEXT PRIMARY KEY, driver TEXT NOT NULL, created TEXT NOT NULL, doc BLOB NOT NULL)",
     };
     private static final String IMAGE_COLUMNS = "id, manifest, top_chain_id, created, size, config";
     private static final String CONTAINER_COLUMNS = "id, name, image_id, created, doc";
@@ -79,6 +82,11 @@ public final class MetadataStore implements AutoCloseable {
             try (Statement statement = connection.createStatement()) {
                 if (version < 1) {
                     for (String sql : SCHEMA_V1) {
+                        statement.execute(sql);
+                    }
+                }
+                if (version < 3) {
+                    for (String sql : SCHEMA_V3) {
                         statement.execute(sql);
                     }
                 }
@@ -272,6 +280,40 @@ public final class MetadataStore implements AutoCloseable {
             }
             return byPrefix.getFirst();
         });
+    }
+
+    // ---- volumes
+
+    /** Records a new volume; false (and nothing changed) when one of that name exists. */
+    public boolean insertVolume(VolumeRecord volume) {
+        return transaction(() -> update("INSERT OR IGNORE INTO volumes (name, driver, created, doc) VALUES (?, ?, ?, ?)",
+                volume.name(), volume.driver(), volume.created().toString(), volume.doc()) > 0);
+    }
+
+    public Optional<VolumeRecord> volume(String name) {
+        return transaction(() -> queryVolumes("WHERE name = ?", name).stream().findFirst());
+    }
+
+    /** Every volume, by name. */
+    public List<VolumeRecord> volumes() {
+        return transaction(() -> queryVolumes("ORDER BY name"));
+    }
+
+    /** Removes a volume's row; false if there was none. */
+    public boolean deleteVolume(String name) {
+        return transaction(() -> update("DELETE FROM volumes WHERE name = ?", name) > 0);
+    }
+
+    private List<VolumeRecord> queryVolumes(String clause, Object... parameters) throws SQLException {
+        try (PreparedStatement select = prepare("SELECT name, driver, created, doc FROM volumes " + clause, parameters);
+             ResultSet rows = select.executeQuery()) {
+            List<VolumeRecord> volumes = new ArrayList<>();
+            while (rows.next()) {
+                volumes.add(new VolumeRecord(rows.getString(1), rows.getString(2), Instant.parse(rows.getString(3)),
+                        rows.getBytes(4)));
+            }
+            return volumes;
+        }
     }
 
     private void refuseNameInUse(String name) throws SQLException {

@@ -16,6 +16,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -104,11 +105,38 @@ class MetadataStoreTest {
         assertEquals(diff, store.layer(diff.toString()).orElseThrow().diffId());
         try (var connection = DriverManager.getConnection("jdbc:sqlite:" + root.resolve("berth.db"));
              var rows = connection.createStatement().executeQuery("PRAGMA user_version")) {
-            assertEquals(1, rows.getInt(1));
+            assertEquals(3, rows.getInt(1));
         }
         try (var connection = DriverManager.getConnection("jdbc:sqlite:" + root.resolve("berth.db"));
              var rows = connection.createStatement().executeQuery("PRAGMA journal_mode")) {
             assertEquals("wal", rows.getString(1));
         }
+    }
+
+    @Test
+    void volumesAreUniqueByNameAndSurviveReopening() {
+        assertTrue(store.insertVolume(new VolumeRecord("data", "local", Instant.EPOCH, "{}".getBytes())));
+        assertFalse(store.insertVolume(new VolumeRecord("data", "local", Instant.EPOCH, "{\"x\":1}".getBytes())),
+                "a second volume of the same name is refused and changes nothing");
+        store.close();
+        store = MetadataStore.open(root.resolve("berth.db"));
+        VolumeRecord data = store.volume("data").orElseThrow();
+        assertEquals("{}", new String(data.doc()));
+        assertEquals(List.of("data"), store.volumes().stream().map(VolumeRecord::name).toList());
+        assertTrue(store.deleteVolume("data"));
+        assertFalse(store.deleteVolume("data"));
+        assertTrue(store.volume("data").isEmpty());
+    }
+
+    @Test
+    void aVersionOneDatabaseGainsTheVolumeTable() throws Exception {
+        store.close();
+        try (var connection = DriverManager.getConnection("jdbc:sqlite:" + root.resolve("berth.db"));
+             var statement = connection.createStatement()) {
+            statement.execute("DROP TABLE volumes");
+            statement.execute("PRAGMA user_version=1");
+        }
+        store = MetadataStore.open(root.resolve("berth.db"));
+        assertTrue(store.insertVolume(new VolumeRecord("v", "local", Instant.EPOCH, "{}".getBytes())));
     }
 }
