@@ -392,6 +392,7 @@ final class ContainerService {
         publish(c.doc(), "die", Map.of("exitCode", Integer.toString(exit.exitCode())));
         boolean autoRemove = c.doc().hostConfig().isAutoRemove();
         if (autoRemove) {
+            mounts.release(c.doc()); // volumes unmount before they lose this container's reference
             forget(c, true);
         } else {
             c.exited(exit.exitCode());

@@ -6,6 +6,7 @@ import berth.oci.container.ContainerConfig;
 import berth.oci.container.HostConfig;
 import berth.oci.container.Mount;
 import berth.oci.errors.InvalidArgument;
+import berth.oci.errors.NotFound;
 import berth.oci.mount.MountSpec;
 import berth.oci.mount.MountSpecs;
 import berth.runtime.spec.SpecMount;
@@ -75,7 +76,13 @@ public final class ContainerMounts {
         if (hc.volumesFrom() != null) {
             for (String entry : hc.volumesFrom()) {
                 MountSpecs.VolumesFrom from = MountSpecs.volumesFrom(entry);
-                ContainerDoc source = containers.apply(from.container());
+                ContainerDoc source;
+                try {
+                    source = containers.apply(from.container());
+                } catch (NotFound e) {
+                    // a 400, not a 404: the docker CLI takes a 404 from create for a missing image and pulls
+                    throw new InvalidArgument(e.getMessage());
+                }
                 for (MountPoint mp : source.mountPoints()) {
                     if (!mp.type().equals(MountPoint.TMPFS)) {
                         inherited.put(mp.destination(), mp.sharedWith(from.mode()));
