@@ -167,6 +167,31 @@ class SpecGeneratorTest {
     }
 
     @Test
+    void requestedMountsGoParentsFirstAndASlaveBindMakesTheRootSlave() {
+        List<SpecMount> requested = List.of(
+                SpecMount.bind(Path.of("/srv/inner"), "/data/inner", true, "rprivate", true),
+                SpecMount.bind(Path.of("/srv"), "/data", false, "rslave", true),
+                SpecMount.tmpfs("/scratch", "ro,size=1m"));
+        ObjectNode s = gen.generate(new ContainerSpecInput("abc123", rootfs, List.of("sh"), ContainerConfig.EMPTY,
+                hc(Map.of("Tmpfs", Map.of("/data/inner/t", ""))), "h", java.util.Optional.empty(),
+                java.util.Optional.empty(), java.util.Optional.empty(), java.util.Optional.empty(), requested));
+        List<String> order = new java.util.ArrayList<>();
+        for (JsonNode m : s.at("/mounts")) {
+            order.add(m.path("destination").asText());
+        }
+        assertTrue(order.indexOf("/data") < order.indexOf("/data/inner")
+                && order.indexOf("/data/inner") < order.indexOf("/data/inner/t"), order.toString());
+        JsonNode inner = s.at("/mounts/" + order.indexOf("/data/inner"));
+        assertEquals(List.of("rbind", "rprivate", "ro"), strings(inner.path("options")));
+        assertEquals("/srv/inner", inner.path("source").asText());
+        assertEquals(List.of("nosuid", "nodev", "noexec", "ro", "size=1m"),
+                strings(s.at("/mounts/" + order.indexOf("/scratch") + "/options")));
+        assertEquals("rslave", s.at("/linux/rootfsPropagation").asText());
+        assertTrue(spec(ContainerConfig.EMPTY, HostConfig.EMPTY).at("/linux/rootfsPropagation").isMissingNode(),
+                "no propagation asked: the runtime's default");
+    }
+
+    @Test
     void resourcesBecomeCgroupLimits() {
         ObjectNode s = spec(ContainerConfig.EMPTY, hc(Map.of("Memory", 64L << 20, "NanoCpus", 1_500_000_000L,
                 "CpuShares", 512, "PidsLimit", 100)));
