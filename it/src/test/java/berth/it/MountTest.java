@@ -133,7 +133,12 @@ class MountTest extends SharedDaemonTest {
                 "busybox", "sh", "-c", "echo no > /h/no");
         assertTrue(mountRo.stderr().contains("Read-only file system"), mountRo::toString);
 
-        Daemon.Result inspect = daemon.cli(client, "create", "-v", host + ":/h:ro", "busybox", "true");
+        Daemon.Result inspect = daemon.cli(client, "create", "--name", "ro-" + client, "-v", host + ":/h:ro", "busybox",
+                "true");
+        assertEquals("ro-" + client + "\n", daemon.cli(client, "ps", "-a", "--filter", "volume=" + host, "--format",
+                "{{.Names}}").stdout(), "ps filters by bind source");
+        assertEquals("ro-" + client + "\n", daemon.cli(client, "ps", "-a", "--filter", "volume=/h", "--format",
+                "{{.Names}}").stdout(), "and by destination");
         Daemon.Result shape = daemon.cli(client, "inspect", "--format", "{{json .Mounts}}", inspect.stdout().strip());
         assertEquals("[{\"Type\":\"bind\",\"Source\":\"" + host + "\",\"Destination\":\"/h\",\"Mode\":\"ro\",\"RW\":false,"
                 + "\"Propagation\":\"rprivate\"}]\n", shape.stdout(), shape::toString);

@@ -13,10 +13,12 @@ import java.util.regex.PatternSyntaxException;
 /**
  * The {@code ps --filter} and {@code container prune --filter} predicates: {@code id}, {@code name} (a regular
  * expression, as docker), {@code status}, {@code label} ({@code key} or {@code key=value}), {@code ancestor}
- * (image name or id), {@code exited}. Values of one name are OR'ed, different names AND'ed.
+ * (image name or id), {@code exited}, {@code volume} (a volume name, bind source or destination). Values of one
+ * name are OR'ed, different names AND'ed.
  */
 public final class ContainerFilter {
-    private static final Set<String> NAMES = Set.of("id", "name", "status", "label", "ancestor", "exited", "until");
+    private static final Set<String> NAMES = Set.of("id", "name", "status", "label", "ancestor", "exited", "until",
+            "volume");
     private static final Set<String> STATUSES = Set.of("created", "restarting", "running", "removing", "paused",
             "exited", "dead");
 
@@ -55,6 +57,8 @@ public final class ContainerFilter {
                     List<java.time.Instant> times = values.stream().map(ContainerFilter::instant).toList();
                     yield doc -> times.stream().anyMatch(t -> java.time.Instant.parse(doc.created()).isBefore(t));
                 }
+                case "volume" -> doc -> doc.mountPoints().stream().anyMatch(m -> values.contains(m.destination())
+                        || values.contains(m.name().isEmpty() ? m.source() : m.name()));
                 default -> throw new InvalidArgument("invalid filter '" + entry.getKey() + "'");
             };
             all = all.and(any);
