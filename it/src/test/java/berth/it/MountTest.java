@@ -253,7 +253,9 @@ class MountTest extends SharedDaemonTest {
                 List.of("--mount", "type=tmpfs,dst=/a,tmpfs-size=lots"),
                 List.of("--mount", "type=volume,dst=/a,colour=red"),
                 List.of("--mount", "type=volume,src=good-" + client + ",dst=/a,volume-opt=bogus=1"),
-                List.of("--volumes-from", "whatever:rx"));
+                List.of("--mount", "type=volume,src=good-" + client + ",dst=/a,volume-driver=flocker"),
+                List.of("--volumes-from", "whatever:rx"),
+                List.of("--volume-driver", "flocker", "-v", "good-" + client + ":/a"));
         for (List<String> flags : bad) {
             List<String> args = new java.util.ArrayList<>(List.of("run", "--rm"));
             args.addAll(flags);

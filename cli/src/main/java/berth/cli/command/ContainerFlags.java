@@ -65,6 +65,7 @@ public final class ContainerFlags {
     public List<String> volumes = new ArrayList<>();
     public List<String> mounts = new ArrayList<>();
     public List<String> volumesFrom = new ArrayList<>();
+    public String volumeDriver = "";
     public List<String> dns = new ArrayList<>();
     public List<String> addHost = new ArrayList<>();
     public String platform;
@@ -116,6 +117,7 @@ public final class ContainerFlags {
         f.list("v", "volume", "Bind mount a volume", volumes);
         f.list(null, "mount", "Attach a filesystem mount to the container", mounts);
         f.list(null, "volumes-from", "Mount volumes from the specified container(s)", volumesFrom);
+        f.string(null, "volume-driver", "Optional volume driver for the container", v -> volumeDriver = v);
         f.list(null, "dns", "Set custom DNS servers", dns);
         f.list(null, "add-host", "Add a custom host-to-IP mapping (host:ip)", addHost);
         f.string(null, "platform", "Set platform if server is multi-platform capable", v -> platform = v);
@@ -196,7 +198,7 @@ public final class ContainerFlags {
         h.put("PortBindings", bindings);
         h.put("RestartPolicy", restartPolicy());
         h.put("AutoRemove", rm);
-        h.put("VolumeDriver", "");
+        h.put("VolumeDriver", volumeDriver);
         h.put("VolumesFrom", volumesFrom.isEmpty() ? null : List.copyOf(volumesFrom));
         h.put("ConsoleSize", List.of((long) consoleSize[0], (long) consoleSize[1]));
         h.put("CapAdd", capAdd.isEmpty() ? null : capAdd.stream().map(ContainerFlags::capability).toList());

@@ -68,8 +68,16 @@ public final class ContainerMounts {
                 throw new InvalidArgument("invalid mount config for type \"bind\": bind source path does not exist: "
                         + b.source());
             }
-            if (spec instanceof MountSpec.Volume v && v.name() != null) {
-                MountSpecs.volumeName(v.name());
+            if (spec instanceof MountSpec.Volume v) {
+                if (v.name() != null) {
+                    MountSpecs.volumeName(v.name());
+                }
+                if (!v.driver().equals(MountSpecs.LOCAL_DRIVER)) {
+                    // a 400 here, where volume create says 404: the docker CLI pulls on a 404 from create
+                    throw new InvalidArgument("error looking up volume plugin " + v.driver() + ": plugin \""
+                            + v.driver() + "\" not found");
+                }
+                LocalDriverOptions.of(v.driverOptions());
             }
         }
         Map<String, MountPoint> inherited = new LinkedHashMap<>();
@@ -116,6 +124,15 @@ public final class ContainerMounts {
             }
         }
         imageVolumes.forEach(v -> requests.add(new VolumeService.Request(null, v.driver(), Map.of(), Map.of())));
+        String volumeDriver = hc.volumeDriver() == null || hc.volumeDriver().isEmpty()
+                ? MountSpecs.LOCAL_DRIVER : hc.volumeDriver();
+        boolean driverApplies = !imageVolumes.isEmpty() || hc.binds() != null && explicit.stream()
+                .limit(hc.binds().size()).anyMatch(MountSpec.Volume.class::isInstance);
+        if (driverApplies && !volumeDriver.equals(MountSpecs.LOCAL_DRIVER)) {
+            // --volume-driver names the driver of -v and image volumes; only the local one is built in
+            throw new InvalidArgument("error looking up volume plugin " + volumeDriver + ": plugin \""
+                    + volumeDriver + "\" not found");
+        }
         List<String> names = volumes.acquire(containerId, requests);
 
         int next = 0;
