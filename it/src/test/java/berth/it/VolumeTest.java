@@ -52,6 +52,8 @@ class VolumeTest extends SharedDaemonTest {
                 "{{.Name}} {{.Driver}} {{.Scope}} {{.Mountpoint}} {{index .Labels \"team\"}}", name);
         assertEquals(name + " local local " + daemon.root.resolve("volumes/" + name + "/_data") + " blue\n",
                 inspect.stdout(), inspect::toString);
+        assertEquals(name + "\n", daemon.cli(client, "inspect", "--format", "{{.Name}}", name).stdout(),
+                "the top-level inspect finds volumes too");
         Daemon.Result json = daemon.cli(client, "volume", "inspect", name);
         assertTrue(json.stdout().startsWith("[\n    {\n"), json::toString);
         assertTrue(json.stdout().contains("\"CreatedAt\": \"20"), json::toString);

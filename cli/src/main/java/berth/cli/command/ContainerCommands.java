@@ -197,6 +197,7 @@ public final class ContainerCommands {
         }
         static final String CONTAINER = "container";
         static final String IMAGE = "image";
+        static final String VOLUME = "volume";
 
         String format;
         String type;
@@ -211,7 +212,7 @@ public final class ContainerCommands {
 
         @Override
         public Integer call() {
-            if (type != null && !type.equals(CONTAINER) && !type.equals(IMAGE)) {
+            if (type != null && !type.equals(CONTAINER) && !type.equals(IMAGE) && !type.equals(VOLUME)) {
                 throw new UserException("\"" + type + "\" is not a valid value for --type", 1);
             }
             GoTemplate template = null;
@@ -262,6 +263,15 @@ public final class ContainerCommands {
             if (type == null || type.equals(IMAGE)) {
                 try {
                     return engine().get("/images/" + path(n) + "/json", null);
+                } catch (DaemonException e) {
+                    if (e.status() != 404) {
+                        throw e;
+                    }
+                }
+            }
+            if (type == null || type.equals(VOLUME)) {
+                try {
+                    return engine().get("/volumes/" + path(n), null);
                 } catch (DaemonException e) {
                     if (e.status() != 404) {
                         throw e;

@@ -50,6 +50,7 @@ public final class ContainerMounts {
         if (hc.binds() != null) {
             hc.binds().forEach(b -> explicit.add(MountSpecs.parseBind(b)));
         }
+        boolean bindsNameVolumes = explicit.stream().anyMatch(MountSpec.Volume.class::isInstance);
         if (hc.mounts() != null) {
             for (Mount m : hc.mounts()) {
                 if (m == null) {
@@ -126,9 +127,7 @@ public final class ContainerMounts {
         imageVolumes.forEach(v -> requests.add(new VolumeService.Request(null, v.driver(), Map.of(), Map.of())));
         String volumeDriver = hc.volumeDriver() == null || hc.volumeDriver().isEmpty()
                 ? MountSpecs.LOCAL_DRIVER : hc.volumeDriver();
-        boolean driverApplies = !imageVolumes.isEmpty() || hc.binds() != null && explicit.stream()
-                .limit(hc.binds().size()).anyMatch(MountSpec.Volume.class::isInstance);
-        if (driverApplies && !volumeDriver.equals(MountSpecs.LOCAL_DRIVER)) {
+        if ((bindsNameVolumes || !imageVolumes.isEmpty()) && !volumeDriver.equals(MountSpecs.LOCAL_DRIVER)) {
             // --volume-driver names the driver of -v and image volumes; only the local one is built in
             throw new InvalidArgument("error looking up volume plugin " + volumeDriver + ": plugin \""
                     + volumeDriver + "\" not found");
