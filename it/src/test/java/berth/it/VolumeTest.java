@@ -62,7 +62,7 @@ class VolumeTest extends SharedDaemonTest {
         assertEquals(name + "\n", rm.stdout(), rm::toString);
         Daemon.Result missing = daemon.cli(client, "volume", "inspect", name);
         assertEquals(1, missing.exit());
-        assertTrue(missing.stderr().contains("no such volume"), missing::toString);
+        assertTrue(missing.stderr().toLowerCase(java.util.Locale.ROOT).contains("no such volume"), missing::toString);
         assertEquals(0, daemon.cli(client, "volume", "rm", "-f", name).exit(), "-f: a missing volume is no error");
         assertEquals(1, daemon.cli(client, "volume", "rm", name).exit());
     }

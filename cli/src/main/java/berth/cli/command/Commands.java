@@ -54,7 +54,7 @@ public final class Commands {
             case "volume" -> switch (verb) {
                 case "create" -> new VolumeCommands.Create();
                 case "ls", "list" -> new VolumeCommands.Ls();
-                case "inspect" -> new VolumeCommands.Inspect();
+                case "inspect" -> new ContainerCommands.Inspect(ContainerCommands.Inspect.VOLUME);
                 case "rm", "remove" -> new VolumeCommands.Rm();
                 case "prune" -> new VolumeCommands.Prune();
                 default -> null;

@@ -2,7 +2,6 @@ package berth.cli.command;
 
 import berth.cli.EngineClient;
 import berth.cli.UserException;
-import berth.cli.format.GoTemplate;
 import berth.cli.format.HumanUnits;
 import berth.cli.format.Json;
 
@@ -11,7 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Volume verbs: {@code volume create}, {@code ls}, {@code inspect}, {@code rm}, {@code prune}. */
+/** Volume verbs: {@code volume create}, {@code ls}, {@code rm}, {@code prune} ({@code inspect} is the generic one). */
 public final class VolumeCommands {
     private VolumeCommands() {}
 
@@ -96,43 +95,6 @@ public final class VolumeCommands {
             r.put("Links", "N/A");
             r.put("Size", "N/A");
             return r;
-        }
-    }
-
-    public static final class Inspect extends ContainerCommands.Many {
-        @Override public String synopsis() { return "berth volume inspect [OPTIONS] VOLUME [VOLUME...]"; }
-        @Override public String description() { return "Display detailed information on one or more volumes"; }
-        @Override public void define(FlagSet f) {
-            f.string("f", "format", "Format output using a custom template", v -> format = v);
-        }
-        String format;
-
-        @Override
-        public Integer call() {
-            GoTemplate template = null;
-            if (format != null && !format.isEmpty() && !format.equals("json")) {
-                try {
-                    template = GoTemplate.parse(format.replace("\\t", "\t").replace("\\n", "\n"));
-                } catch (GoTemplate.TemplateException e) {
-                    throw new UserException("template parsing error: " + e.getMessage(), 1);
-                }
-            }
-            List<Object> found = new ArrayList<>();
-            GoTemplate t = template;
-            int rc = forEach(names, n -> {
-                Object v = engine().get("/volumes/" + path(n), null);
-                if (t != null) {
-                    cli.out.println(t.execute(v));
-                } else {
-                    found.add(v);
-                }
-            });
-            if (template == null) {
-                StringBuilder sb = new StringBuilder();
-                ContainerCommands.indent(sb, found, 0);
-                cli.out.println(sb);
-            }
-            return rc;
         }
     }
 
