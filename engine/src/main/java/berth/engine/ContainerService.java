@@ -216,6 +216,7 @@ final class ContainerService {
             merged = ConfigMerge.withHostname(merged, id.substring(0, 12));
         }
         String runtime = hc.runtime() == null || hc.runtime().isEmpty() ? host.defaultRuntime() : hc.runtime();
+        metadata.refuseContainerNameInUse(name); // before volumes are made for this container
         List<MountPoint> mountPoints = mounts.resolve(id, hc, merged, n -> find(n).doc());
         ContainerDoc doc = new ContainerDoc(id, name, image.id().toString(), requested.image(),
                 HumanTime.rfc3339(Instant.now()), args.getFirst(), args.subList(1, args.size()), merged, hc, runtime,

@@ -268,6 +268,19 @@ class MountTest extends SharedDaemonTest {
         assertEquals(volumesBefore, volumes(client), "no volume was created");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"docker", "berth"})
+    void aCreateRefusedForItsNameMakesNoVolume(String client) {
+        assertEquals(0, daemon.cli(client, "create", "--name", "taken-" + client, "busybox", "true").exit());
+        List<String> before = volumes(client);
+        Daemon.Result r = daemon.cli(client, "create", "--name", "taken-" + client, "-v", "fresh-" + client + ":/a",
+                "-v", "/anonymous", "busybox", "true");
+        assertNotEquals(0, r.exit());
+        assertTrue(r.stderr().contains("is already in use"), r::toString);
+        assertEquals(before, volumes(client));
+        assertEquals(0, daemon.cli(client, "rm", "taken-" + client).exit());
+    }
+
     private List<String> volumes(String client) {
         return daemon.cli(client, "volume", "ls", "-q").stdout().lines().sorted().toList();
     }

@@ -216,6 +216,14 @@ public final class MetadataStore implements AutoCloseable {
         });
     }
 
+    /** Refuses a name a container has, with docker's conflict: checked before anything is made for a new one. */
+    public void refuseContainerNameInUse(String name) {
+        transaction(() -> {
+            refuseNameInUse(bareName(name));
+            return null;
+        });
+    }
+
     public void updateContainerDoc(String id, byte[] doc) {
         transaction(() -> {
             if (update("UPDATE containers SET doc = ? WHERE id = ?", doc, id) == 0) {
