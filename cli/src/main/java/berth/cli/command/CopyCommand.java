@@ -138,7 +138,7 @@ public final class CopyCommand extends BerthCommand {
         } finally {
             r.connection().close();
         }
-        if (!quiet) {
+        if (!quiet && cli.isTerminal()) {
             cli.err.println("Successfully copied " + HumanUnits.humanSize(content.count()) + " to " + dstPath);
         }
         return 0;
@@ -223,7 +223,7 @@ public final class CopyCommand extends BerthCommand {
                 Thread.currentThread().interrupt();
             }
         }
-        if (!quiet) {
+        if (!quiet && cli.isTerminal()) {
             cli.err.println("Successfully copied " + HumanUnits.humanSize(counted.count()) + " to " + container + ":"
                     + dst.path());
         }
@@ -301,7 +301,7 @@ public final class CopyCommand extends BerthCommand {
         }
     }
 
-    /** Counts the bytes that pass, for docker's "Successfully copied 2.05kB" line. */
+    /** Counts the bytes that pass, for docker's "Successfully copied 2.05kB" line (on a terminal only, as docker). */
     static final class CountingInputStream extends FilterInputStream {
         private long count;
 

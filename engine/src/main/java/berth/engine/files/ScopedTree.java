@@ -474,7 +474,7 @@ public final class ScopedTree implements AutoCloseable {
                 int parent = directory(parts.subList(0, parts.size() - 1), entry.getName());
                 String name = parts.getLast();
                 Path file = ScopedFiles.fdPath(parent).resolve(name);
-                makeRoom(parent, name, entry);
+                makeRoom(parent, parts, entry);
                 create(in, entry, file);
                 applyMetadata(entry, file, parts);
             }
@@ -513,7 +513,8 @@ public final class ScopedTree implements AutoCloseable {
             return fd;
         }
 
-        private void makeRoom(int parent, String name, TarArchiveEntry entry) throws IOException {
+        private void makeRoom(int parent, List<String> parts, TarArchiveEntry entry) throws IOException {
+            String name = parts.getLast();
             Path file = ScopedFiles.fdPath(parent).resolve(name);
             if (!Files.exists(file, NOFOLLOW)) {
                 return;
@@ -528,7 +529,7 @@ public final class ScopedTree implements AutoCloseable {
             if (noOverwriteDirNonDir && entry.isDirectory()) {
                 throw new InvalidArgument("cannot overwrite non-directory \"" + entry.getName() + "\" with directory");
             }
-            closeOpenDirectories(); // what they name may be about to go
+            forgetDirectoriesBelow(String.join("/", parts)); // they are about to go
             deleteTree(parent, name);
         }
 
@@ -587,6 +588,16 @@ public final class ScopedTree implements AutoCloseable {
             } else {
                 FileNodes.lutimes(file, modified, modified);
             }
+        }
+
+        private void forgetDirectoriesBelow(String key) {
+            openDirectories.entrySet().removeIf(open -> {
+                boolean below = open.getKey().equals(key) || open.getKey().startsWith(key + "/");
+                if (below) {
+                    Fds.close(open.getValue());
+                }
+                return below;
+            });
         }
 
         private void closeOpenDirectories() {

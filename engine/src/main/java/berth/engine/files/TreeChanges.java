@@ -48,7 +48,7 @@ public final class TreeChanges {
     public static List<Change> overlay(Path upper, List<Path> lowersTopFirst) {
         TreeChanges result = new TreeChanges();
         result.walkUpper(upper, "", lowersTopFirst, false);
-        return result.ordered();
+        return result.ordered(false);
     }
 
     /** The changes of full copy {@code container} over full copy {@code image} (none: every path is added). */
@@ -56,7 +56,7 @@ public final class TreeChanges {
         TreeChanges result = new TreeChanges();
         result.walkCopy(container, image, "");
         image.ifPresent(i -> result.walkDeleted(container, i, ""));
-        return result.ordered();
+        return result.ordered(true);
     }
 
     private void walkUpper(Path upper, String dir, List<Path> lowers, boolean hidden) {
@@ -128,8 +128,12 @@ public final class TreeChanges {
         }
     }
 
-    /** The changes in walk order, each added or deleted path's parent directory reported as modified. */
-    private List<Change> ordered() {
+    /**
+     * The changes in walk order, with the directories docker reports as modified because of what changed in them:
+     * from an overlay upper directory, the parent of each added or deleted path; from a comparison of copies,
+     * every directory above any change (docker's naive differ), except those added.
+     */
+    private List<Change> ordered(boolean allAncestors) {
         for (String stub : MOUNT_STUBS) {
             if (changes.get(stub) != null && changes.get(stub) == Change.ADDED) {
                 changes.remove(stub);
@@ -142,10 +146,14 @@ public final class TreeChanges {
         }
         Map<String, Integer> all = new LinkedHashMap<>(changes);
         for (Map.Entry<String, Integer> change : changes.entrySet()) {
-            if (change.getValue() != Change.MODIFIED) {
+            if (change.getValue() != Change.MODIFIED || allAncestors) {
                 String parent = change.getKey().substring(0, change.getKey().lastIndexOf('/'));
-                if (!parent.isEmpty()) {
+                while (!parent.isEmpty()) {
                     all.putIfAbsent(parent, Change.MODIFIED);
+                    if (!allAncestors) {
+                        break;
+                    }
+                    parent = parent.substring(0, parent.lastIndexOf('/'));
                 }
             }
         }
