@@ -62,6 +62,9 @@ class CopyTest extends SharedDaemonTest {
                 "stat -c '%u:%g %a' /copied/secret | tr -d '\\n'; echo -n ' '; cat /copied/secret"));
         assertEquals("plain", exec(c, "cat", "/copied/sub/plain"));
         assertEquals("secret", exec(c, "readlink", "/copied/link").strip());
+        // -a into a container: owned by the container's user (root here), as docker's copyUIDGID
+        ok(daemon.cli(client, "cp", "-a", work.resolve("src/secret").toString(), c + ":/owned"));
+        assertEquals("0:0", exec(c, "stat", "-c", "%u:%g", "/owned").strip());
 
         // out again: berth's -a keeps the owners as docker documents (the docker CLI itself never chowns on the
         // host: its extraction passes NoLchown); without -a the files are the caller's
