@@ -84,6 +84,25 @@ class CommitTest extends SharedDaemonTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"docker", "berth"})
+    void aDirectoryMadeAgainHidesWhatTheImageHadInIt(String client) {
+        String c = "opaque-" + client;
+        ok(daemon.berth("run", "--name", c, "busybox", "sh", "-c", "mkdir /data; echo a > /data/a; echo b > /data/b"));
+        String base = "committed-opaque-" + client + ":base";
+        ok(daemon.cli(client, "commit", c, base));
+        // removed and made again: overlay marks the new directory opaque
+        ok(daemon.berth("run", "--name", c + "-2", base, "sh", "-c", "rm -rf /data; mkdir /data; echo c > /data/c"));
+        assertEquals("""
+                C /data
+                D /data/a
+                D /data/b
+                A /data/c
+                """, ok(daemon.cli(client, "diff", c + "-2")).stdout());
+        ok(daemon.cli(client, "commit", c + "-2", "committed-opaque-" + client + ":again"));
+        assertEquals("c\n", daemon.berthRunOk("committed-opaque-" + client + ":again", "ls", "/data"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"docker", "berth"})
     void commitOfARunningContainerPausesItAndLeavesItRunning(String client) throws Exception {
         String c = "commit-run-" + client;
         ok(daemon.berth("run", "-d", "--name", c, "busybox", "sh", "-c", "echo live > /live; sleep 1000"));
