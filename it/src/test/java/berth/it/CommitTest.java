@@ -20,11 +20,7 @@ class CommitTest extends SharedDaemonTest {
 
     @AfterEach
     void cleanUp() {
-        for (String id : daemon.berth("ps", "-aq").stdout().split("\\s+")) {
-            if (!id.isBlank()) {
-                daemon.berth("rm", "-f", id);
-            }
-        }
+        removeAllContainers();
         for (String image : daemon.berth("images", "--format", "{{.Repository}}:{{.Tag}}").stdout().split("\\s+")) {
             if (image.startsWith("committed")) {
                 daemon.berth("rmi", "-f", image);

@@ -26,11 +26,7 @@ class CopyTest extends SharedDaemonTest {
 
     @AfterEach
     void removeContainers() {
-        for (String id : daemon.berth("ps", "-aq").stdout().split("\\s+")) {
-            if (!id.isBlank()) {
-                daemon.berth("rm", "-f", id);
-            }
-        }
+        removeAllContainers();
     }
 
     private static Daemon.Result ok(Daemon.Result r) {
@@ -123,6 +119,19 @@ class CopyTest extends SharedDaemonTest {
         String mounts = Files.readString(Path.of("/proc/self/mountinfo"));
         String id = ok(daemon.berth("inspect", "-f", "{{.Id}}", c)).stdout().strip();
         assertFalse(mounts.contains(id + "/merged"), "snapshot left mounted");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"docker", "berth"})
+    void aRunningContainersMountsAreSeenAsItSeesThem(String client) throws Exception {
+        String c = "cp-mount-" + client;
+        ok(daemon.berth("run", "-d", "--name", c, "--tmpfs", "/scratch", "busybox", "sleep", "1000"));
+        Files.writeString(work.resolve("into-tmpfs"), "on the tmpfs");
+        ok(daemon.cli(client, "cp", work.resolve("into-tmpfs").toString(), c + ":/scratch/"));
+        assertEquals("on the tmpfs", exec(c, "cat", "/scratch/into-tmpfs"));
+        assertEquals("tmpfs", exec(c, "sh", "-c", "stat -f -c %T /scratch").strip());
+        ok(daemon.cli(client, "cp", c + ":/etc/hostname", work.resolve("hostname").toString()));
+        assertEquals(exec(c, "hostname"), Files.readString(work.resolve("hostname")), "the bind-mounted /etc/hostname");
     }
 
     @ParameterizedTest

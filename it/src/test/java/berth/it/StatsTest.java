@@ -16,11 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class StatsTest extends SharedDaemonTest {
     @AfterEach
     void cleanUp() {
-        for (String id : daemon.berth("ps", "-aq").stdout().split("\\s+")) {
-            if (!id.isBlank()) {
-                daemon.berth("rm", "-f", id);
-            }
-        }
+        removeAllContainers();
     }
 
     private static Daemon.Result ok(Daemon.Result r) {

@@ -8,10 +8,7 @@ import berth.cli.http.HttpConnection.Response;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,17 +38,7 @@ public final class FileCommands {
             }
             Response r = engine().stream("GET", "/containers/" + path(container) + "/export", null, null, -1, null);
             try (InputStream in = r.body()) {
-                if (output == null) {
-                    in.transferTo(cli.out);
-                    cli.out.flush();
-                } else {
-                    Path target = Path.of(output);
-                    Path partial = target.resolveSibling(target.getFileName() + ".partial");
-                    try (OutputStream out = Files.newOutputStream(partial)) {
-                        in.transferTo(out);
-                    }
-                    Files.move(partial, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-                }
+                ImageCommands.writeTar(cli, in, output);
             } finally {
                 r.connection().close();
             }

@@ -2,6 +2,7 @@ package berth.engine.files;
 
 import berth.oci.errors.InvalidArgument;
 import berth.oci.errors.NotFound;
+import berth.store.layer.EntryPath;
 import berth.sys.FileNodes;
 import berth.sys.Fds;
 import berth.sys.ScopedFiles;
@@ -467,7 +468,7 @@ public final class ScopedTree implements AutoCloseable {
 
         void run(TarArchiveInputStream in) throws IOException {
             for (TarArchiveEntry entry = in.getNextEntry(); entry != null; entry = in.getNextEntry()) {
-                List<String> parts = entryPath(entry.getName());
+                List<String> parts = EntryPath.of(entry.getName()).components();
                 if (parts.isEmpty()) {
                     continue; // the destination itself stays as it is
                 }
@@ -541,7 +542,7 @@ public final class ScopedTree implements AutoCloseable {
             } else if (entry.isSymbolicLink()) {
                 Files.createSymbolicLink(file, Path.of(entry.getLinkName()));
             } else if (entry.isLink()) {
-                List<String> target = entryPath(entry.getLinkName());
+                List<String> target = EntryPath.of(entry.getLinkName()).components();
                 if (target.isEmpty()) {
                     throw new InvalidArgument("invalid hardlink \"" + entry.getName() + "\"");
                 }
@@ -630,24 +631,5 @@ public final class ScopedTree implements AutoCloseable {
             }
         }
         Files.deleteIfExists(entry);
-    }
-
-    /** A tar entry's name as components below the destination; {@code ..} that climbs out of it is refused. */
-    static List<String> entryPath(String name) {
-        List<String> parts = new ArrayList<>();
-        for (String part : name.split("/")) {
-            if (part.isEmpty() || part.equals(".")) {
-                continue;
-            }
-            if (part.equals("..")) {
-                if (parts.isEmpty()) {
-                    throw new InvalidArgument("invalid tar entry \"" + name + "\": path escapes the destination");
-                }
-                parts.removeLast();
-            } else {
-                parts.add(part);
-            }
-        }
-        return parts;
     }
 }
