@@ -134,6 +134,22 @@ class CopyTest extends SharedDaemonTest {
         assertEquals(exec(c, "hostname"), Files.readString(work.resolve("hostname")), "the bind-mounted /etc/hostname");
     }
 
+    @Test
+    void copiesAndExportsAreEvents() throws Exception {
+        ok(daemon.berth("run", "-d", "--name", "cp-events", "busybox", "sleep", "1000"));
+        long since = System.currentTimeMillis() / 1000 - 1;
+        Files.writeString(work.resolve("e"), "e");
+        ok(daemon.docker("cp", work.resolve("e").toString(), "cp-events:/e"));
+        ok(daemon.docker("cp", "cp-events:/e", work.resolve("e2").toString()));
+        ok(daemon.berth("export", "-o", work.resolve("e.tar").toString(), "cp-events"));
+        String events = ok(daemon.berth("events", "--since", Long.toString(since), "--until",
+                Long.toString(System.currentTimeMillis() / 1000 + 1), "--filter", "container=cp-events",
+                "--filter", "event=extract-to-dir", "--filter", "event=archive-path", "--filter", "event=export",
+                "--format", "{{.Type}} {{.Action}}")).stdout();
+        assertEquals(List.of("container extract-to-dir", "container archive-path", "container export"),
+                events.lines().toList());
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"docker", "berth"})
     void tarStreamsOnStdinAndStdout(String client) {

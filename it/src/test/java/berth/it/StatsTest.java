@@ -109,6 +109,13 @@ class StatsTest extends SharedDaemonTest {
         assertTrue(lines.lines().allMatch("1"::equals), lines);
     }
 
+    @Test
+    void dockerStatsStreamsWithoutATerminal() {
+        ok(daemon.berth("run", "-d", "--name", "stats-docker-stream", "busybox", "sleep", "1000"));
+        Daemon.Result r = daemon.shell("timeout -s KILL 6 docker stats --format '{{.Name}} {{.PIDs}}' stats-docker-stream; true");
+        assertTrue(r.stdout().contains("stats-docker-stream 1"), r::toString);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"docker", "berth"})
     void systemDfCountsWhatExists(String client) {
