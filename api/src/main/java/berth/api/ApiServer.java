@@ -153,6 +153,7 @@ public final class ApiServer implements AutoCloseable {
         new ImageEndpoints(engine).register(router);
         new ContainerEndpoints(engine).register(router);
         new VolumeEndpoints(engine).register(router);
+        new FileEndpoints(engine).register(router);
         return router;
     }
 

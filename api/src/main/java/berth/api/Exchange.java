@@ -274,17 +274,24 @@ final class Exchange {
      * so a handler that fails before writing still answers with its error status.
      */
     ChunkedBody chunked(String contentType) {
-        return new ChunkedBody(contentType);
+        return new ChunkedBody(contentType, Map.of());
+    }
+
+    /** A chunked 200 response with extra headers (the path stat of an archive). */
+    ChunkedBody chunked(String contentType, Map<String, String> headers) {
+        return new ChunkedBody(contentType, headers);
     }
 
     /** A chunked body: writes block while the client is slow; a write to a departed client returns false. */
     final class ChunkedBody {
         private final String contentType;
+        private final Map<String, String> headers;
         private boolean headSent;
         private boolean ended;
 
-        private ChunkedBody(String contentType) {
+        private ChunkedBody(String contentType, Map<String, String> headers) {
             this.contentType = contentType;
+            this.headers = headers;
         }
 
         synchronized void start() {
@@ -298,6 +305,7 @@ final class Exchange {
             HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
             response.headers().set("Content-Type", contentType);
             response.headers().set("Transfer-Encoding", "chunked");
+            headers.forEach(response.headers()::set);
             closeAtEnd = connectionHeader(response);
             channel.writeAndFlush(response);
         }

@@ -80,7 +80,7 @@ final class ImageEndpoints {
      * Runs {@code call}; if it fails before the upload is read to its end (a bad --change, a corrupt archive), reads
      * the rest first. A client still sending when the connection closes sees "broken pipe", not the error.
      */
-    private static <T> T drainingOnFailure(InputStream body, Supplier<T> call) {
+    static <T> T drainingOnFailure(InputStream body, Supplier<T> call) {
         try {
             return call.get();
         } catch (RuntimeException e) {

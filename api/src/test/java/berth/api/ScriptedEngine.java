@@ -411,6 +411,53 @@ final class ScriptedEngine implements Engine {
         return List.of();
     }
 
+    public berth.engine.files.PathStat statContainerPath(String name, String path) {
+        call("statContainerPath " + name + " " + path);
+        return new berth.engine.files.PathStat("x", 2, 0644, "2026-01-01T00:00:00Z", "");
+    }
+
+    @Override
+    public void archiveContainerPath(String name, String path,
+                                     java.util.function.Function<berth.engine.files.PathStat, java.io.OutputStream> open) {
+        call("archiveContainerPath " + name + " " + path);
+    }
+
+    @Override
+    public void extractToContainer(String name, String path, InputStream tar, boolean noOverwriteDirNonDir,
+                                   boolean copyUidGid) {
+        call("extractToContainer " + name + " " + path);
+    }
+
+    @Override
+    public void exportContainer(String name, java.io.OutputStream out) {
+        call("exportContainer " + name);
+    }
+
+    @Override
+    public List<berth.engine.model.Change> containerChanges(String name) {
+        call("containerChanges " + name);
+        return List.of();
+    }
+
+    @Override
+    public String commitContainer(String name, String repo, String tag, String comment, String author, boolean pause,
+                                  List<String> changes) {
+        call("commitContainer " + name);
+        return "sha256:" + "c".repeat(64);
+    }
+
+    @Override
+    public void containerStats(String name, boolean stream, boolean oneShot,
+                               java.util.function.Predicate<Map<String, Object>> sink) {
+        call("containerStats " + name);
+    }
+
+    @Override
+    public Map<String, Object> diskUsage() {
+        call("diskUsage");
+        return Map.of();
+    }
+
     String stdinText() {
         synchronized (stdin) {
             return stdin.toString(StandardCharsets.UTF_8);

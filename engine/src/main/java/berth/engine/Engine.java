@@ -148,6 +148,41 @@ public interface Engine {
 
     /** Every volume with its {@code UsageData} (size in bytes, containers referring to it), for {@code system df}. */
     List<Volume> volumeUsage();
+    // --- the container's files and its state ---------------------------------------------------------
+
+    /** {@code HEAD /containers/{id}/archive}: the stat of a path in the container. */
+    berth.engine.files.PathStat statContainerPath(String name, String path);
+
+    /**
+     * {@code GET /containers/{id}/archive}: a tar of the path, written to the stream {@code open} returns once the
+     * path's stat is known (the API sends the stat as a header before the body).
+     */
+    void archiveContainerPath(String name, String path,
+                              java.util.function.Function<berth.engine.files.PathStat, OutputStream> open);
+
+    /** {@code PUT /containers/{id}/archive}: extracts a tar into the directory {@code path} of the container. */
+    void extractToContainer(String name, String path, InputStream tar, boolean noOverwriteDirNonDir,
+                            boolean copyUidGid);
+
+    /** {@code GET /containers/{id}/export}: the container's file system as a tar. */
+    void exportContainer(String name, OutputStream out);
+
+    /** {@code GET /containers/{id}/changes}: what the container changed in its image's file system. */
+    List<berth.engine.model.Change> containerChanges(String name);
+
+    /** {@code POST /commit}: a new image from the container's changes; returns its id. */
+    String commitContainer(String name, String repo, String tag, String comment, String author, boolean pause,
+                           List<String> changes);
+
+    /**
+     * {@code GET /containers/{id}/stats}: docker's stats JSON, once, or every second while {@code stream} and
+     * until {@code sink} returns false (the client went away) or the container is removed.
+     */
+    void containerStats(String name, boolean stream, boolean oneShot,
+                        java.util.function.Predicate<Map<String, Object>> sink);
+
+    /** {@code GET /system/df}: LayersSize, Images, Containers, Volumes and BuildCache. */
+    Map<String, Object> diskUsage();
 
     // --- exec -------------------------------------------------------------------------------------------
 

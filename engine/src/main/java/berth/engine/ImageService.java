@@ -66,6 +66,17 @@ final class ImageService {
         return image.id().toString();
     }
 
+    /** The tag {@code repo[:tag]} would give, checked; empty without a repository. */
+    Optional<ImageRef> reference(String repo, String tag) {
+        return repo == null || repo.isBlank() ? Optional.empty() : Optional.of(repoTag(repo, tag));
+    }
+
+    /** {@code docker commit}'s image half: {@code layerTar} stacked on {@code parent}, tagged {@code ref}. */
+    Image commit(Image parent, InputStream layerTar, ContainerConfig config, String author, String comment,
+                 String createdBy, Optional<ImageRef> ref) {
+        return images.commit(parent, layerTar, config, author, comment, createdBy, ref);
+    }
+
     List<ImageSummary> list(boolean all, Filters filters, boolean digests) {
         Predicate<Image> keep = filter(filters.allowOnly(LIST_FILTERS));
         List<PathMatcher> references = referenceMatchers(filters);

@@ -68,6 +68,11 @@ public final class LocalEngine implements Engine, AutoCloseable {
     private final ContainerStreams streams;
     private final ExecService execs;
     private final VolumeService volumes;
+    private final ContainerArchive archives;
+    private final ContainerChanges changes;
+    private final CommitService commits;
+    private final ContainerStats stats;
+    private final DiskUsage diskUsage;
 
     private LocalEngine(Layout layout, MetadataStore metadata, Host host, Snapshotter snapshotter,
                         String storageDriver, Conmon conmon, Map<String, OciRuntime> runtimes,
@@ -83,6 +88,11 @@ public final class LocalEngine implements Engine, AutoCloseable {
                 seccompFilters, new ContainerMounts(volumes));
         this.streams = new ContainerStreams(containers);
         this.execs = new ExecService(containers, conmon, host.boundingCaps());
+        this.archives = new ContainerArchive(containers, snapshotter);
+        this.changes = new ContainerChanges(containers, snapshotter);
+        this.commits = new CommitService(containers, images, changes);
+        this.stats = new ContainerStats(containers, new berth.engine.stats.StatsReader(memTotal()));
+        this.diskUsage = new DiskUsage(containers, images, metadata, changes, volumes);
     }
 
     /** Opens (or creates) the engine whose state is under {@code root} and runtime state under {@code execRoot}. */
@@ -431,6 +441,52 @@ public final class LocalEngine implements Engine, AutoCloseable {
     @Override
     public List<Volume> volumeUsage() {
         return volumes.usage();
+    }
+
+    // --- the container's files and its state -------------------------------------------------------------
+
+    @Override
+    public berth.engine.files.PathStat statContainerPath(String name, String path) {
+        return archives.stat(name, path);
+    }
+
+    @Override
+    public void archiveContainerPath(String name, String path,
+                                     java.util.function.Function<berth.engine.files.PathStat, OutputStream> open) {
+        archives.archive(name, path, open);
+    }
+
+    @Override
+    public void extractToContainer(String name, String path, InputStream tar, boolean noOverwriteDirNonDir,
+                                   boolean copyUidGid) {
+        archives.extract(name, path, tar, noOverwriteDirNonDir, copyUidGid);
+    }
+
+    @Override
+    public void exportContainer(String name, OutputStream out) {
+        archives.export(name, out);
+    }
+
+    @Override
+    public List<berth.engine.model.Change> containerChanges(String name) {
+        return changes.list(name);
+    }
+
+    @Override
+    public String commitContainer(String name, String repo, String tag, String comment, String author, boolean pause,
+                                  List<String> dockerfileChanges) {
+        return commits.commit(name, repo, tag, comment, author, pause, dockerfileChanges);
+    }
+
+    @Override
+    public void containerStats(String name, boolean stream, boolean oneShot,
+                               java.util.function.Predicate<Map<String, Object>> sink) {
+        stats.stats(name, stream, oneShot, sink);
+    }
+
+    @Override
+    public Map<String, Object> diskUsage() {
+        return diskUsage.report();
     }
 
     // --- exec --------------------------------------------------------------------------------------------

@@ -15,6 +15,15 @@ abstract class SharedDaemonTest {
         daemon = Daemon.startWithBusybox();
     }
 
+    /** Removes every container of the daemon, for tests whose containers must not outlive them. */
+    static void removeAllContainers() {
+        for (String id : daemon.berth("ps", "-aq").stdout().split("\\s+")) {
+            if (!id.isBlank()) {
+                daemon.berth("rm", "-f", id);
+            }
+        }
+    }
+
     @AfterAll
     static void stopDaemon() throws Exception {
         daemon.close();

@@ -62,6 +62,8 @@ public final class Commands {
             case "system" -> switch (verb) {
                 case "info" -> new SystemCommands.Info();
                 case "events" -> new SystemCommands.Events();
+                case "df" -> new DiskCommands.Df();
+                case "prune" -> new DiskCommands.Prune();
                 default -> null;
             };
             default -> null;
@@ -85,6 +87,11 @@ public final class Commands {
             case "exec" -> new ContainerCommands.Exec();
             case "top" -> new ContainerCommands.Top();
             case "rename" -> new ContainerCommands.Rename();
+            case "cp" -> new CopyCommand();
+            case "export" -> new FileCommands.Export();
+            case "diff" -> new FileCommands.Diff();
+            case "commit" -> new FileCommands.Commit();
+            case "stats" -> new FileCommands.Stats();
             default -> null;
         };
     }
@@ -112,8 +119,12 @@ public final class Commands {
 
                 Commands:
                   attach      Attach local standard input, output, and error streams to a running container
+                  commit      Create a new image from a container's changes
+                  cp          Copy files/folders between a container and the local filesystem
                   create      Create a new container
+                  diff        Inspect changes to files or directories on a container's filesystem
                   events      Get real time events from the server
+                  export      Export a container's filesystem as a tar archive
                   history     Show the history of an image
                   import      Import the contents from a tarball to create a filesystem image
                   inspect     Return low-level information on Berth objects
@@ -127,6 +138,7 @@ public final class Commands {
                   rmi         Remove one or more images
                   save        Save one or more images to a tar archive (streamed to STDOUT by default)
                   start       Start one or more stopped containers
+                  stats       Display a live stream of container(s) resource usage statistics
                   stop        Stop one or more running containers
                   tag         Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE
                   top         Display the running processes of a container
@@ -150,8 +162,8 @@ public final class Commands {
                     Manage containers
 
                     Commands:
-                      attach, create, exec, inspect, kill, logs, ls, pause, prune, rename, restart,
-                      rm, run, start, stop, top, unpause, wait
+                      attach, commit, cp, create, diff, exec, export, inspect, kill, logs, ls, pause,
+                      prune, rename, restart, rm, run, start, stats, stop, top, unpause, wait
 
                     Run 'berth container COMMAND --help' for more information on a command.
                     """;
@@ -184,7 +196,7 @@ public final class Commands {
                     Manage Berth
 
                     Commands:
-                      events, info
+                      df, events, info, prune
 
                     Run 'berth system COMMAND --help' for more information on a command.
                     """;

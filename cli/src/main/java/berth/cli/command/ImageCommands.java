@@ -407,27 +407,30 @@ public final class ImageCommands {
             q.add("platform", platform);
             Response r = engine().stream("GET", "/images/get", q, null, -1, null);
             try (InputStream in = r.body()) {
-                if (output == null) {
-                    in.transferTo(cli.out);
-                    cli.out.flush();
-                } else {
-                    Path target = Path.of(output);
-                    Path tmp = Files.createTempFile(target.toAbsolutePath().getParent(), ".berth-save", ".tar");
-                    try (OutputStream o = Files.newOutputStream(tmp)) {
-                        in.transferTo(o);
-                    } catch (IOException | RuntimeException e) {
-                        Files.deleteIfExists(tmp);
-                        throw e;
-                    }
-                    Files.move(tmp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-                }
-            } catch (UncheckedIOException e) {
-                throw e;
+                writeTar(cli, in, output);
             } finally {
                 r.connection().close();
             }
             return 0;
         }
+    }
+
+    /** A tar answer to stdout, or to {@code output} whole or not at all (written aside, then renamed). */
+    static void writeTar(berth.cli.Cli cli, InputStream in, String output) throws IOException {
+        if (output == null) {
+            in.transferTo(cli.out);
+            cli.out.flush();
+            return;
+        }
+        Path target = Path.of(output);
+        Path tmp = Files.createTempFile(target.toAbsolutePath().getParent(), ".berth-save", ".tar");
+        try (OutputStream o = Files.newOutputStream(tmp)) {
+            in.transferTo(o);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(tmp);
+            throw e;
+        }
+        Files.move(tmp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     public static final class Load extends BerthCommand {

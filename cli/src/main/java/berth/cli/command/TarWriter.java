@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributes;
-import java.nio.file.attribute.PosixFilePermission;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -29,33 +28,54 @@ final class TarWriter {
             if (p.equals(root)) {
                 continue;
             }
-            String name = root.relativize(p).toString().replace('\\', '/');
-            PosixFileAttributes a = Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-            int mode = 0;
-            for (PosixFilePermission perm : a.permissions()) {
-                mode |= 1 << (8 - perm.ordinal());
-            }
-            long mtime = a.lastModifiedTime().toMillis() / 1000;
-            int uid = (Integer) Files.getAttribute(p, "unix:uid", LinkOption.NOFOLLOW_LINKS);
-            int gid = (Integer) Files.getAttribute(p, "unix:gid", LinkOption.NOFOLLOW_LINKS);
-            if (a.isSymbolicLink()) {
-                entry(out, name, '2', mode, uid, gid, 0, mtime, Files.readSymbolicLink(p).toString());
-            } else if (a.isDirectory()) {
-                entry(out, name + "/", '5', mode, uid, gid, 0, mtime, "");
-            } else if (a.isRegularFile()) {
-                entry(out, name, '0', mode, uid, gid, a.size(), mtime, "");
-                long written;
-                try (InputStream in = Files.newInputStream(p)) {
-                    written = in.transferTo(out);
-                }
-                if (written != a.size()) {
-                    throw new IOException(name + " changed size while archiving");
-                }
-                pad(out, written);
-            }
+            writePath(out, p, root.relativize(p).toString().replace('\\', '/'));
         }
         out.write(new byte[1024]);
         out.flush();
+    }
+
+    /**
+     * {@code berth cp} into a container: {@code source} (a file, or a directory with everything below it) as
+     * entries under {@code topName} ({@code "."} for the contents of a directory), symlinks not followed.
+     */
+    static void writeResource(Path source, String topName, OutputStream out) throws IOException {
+        List<Path> paths;
+        if (Files.isDirectory(source, LinkOption.NOFOLLOW_LINKS)) {
+            try (Stream<Path> s = Files.walk(source)) {
+                paths = s.sorted().toList();
+            }
+        } else {
+            paths = List.of(source);
+        }
+        for (Path p : paths) {
+            String relative = source.relativize(p).toString();
+            writePath(out, p, relative.isEmpty() ? topName : topName + "/" + relative);
+        }
+        out.write(new byte[1024]);
+        out.flush();
+    }
+
+    private static void writePath(OutputStream out, Path p, String name) throws IOException {
+        PosixFileAttributes a = Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        int mode = ((Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS)) & 07777;
+        long mtime = a.lastModifiedTime().toMillis() / 1000;
+        int uid = (Integer) Files.getAttribute(p, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+        int gid = (Integer) Files.getAttribute(p, "unix:gid", LinkOption.NOFOLLOW_LINKS);
+        if (a.isSymbolicLink()) {
+            entry(out, name, '2', mode, uid, gid, 0, mtime, Files.readSymbolicLink(p).toString());
+        } else if (a.isDirectory()) {
+            entry(out, name + "/", '5', mode, uid, gid, 0, mtime, "");
+        } else if (a.isRegularFile()) {
+            entry(out, name, '0', mode, uid, gid, a.size(), mtime, "");
+            long written;
+            try (InputStream in = Files.newInputStream(p)) {
+                written = in.transferTo(out);
+            }
+            if (written != a.size()) {
+                throw new IOException(name + " changed size while archiving");
+            }
+            pad(out, written);
+        }
     }
 
     private static void entry(OutputStream out, String name, char type, int mode, int uid, int gid, long size, long mtime, String link) throws IOException {

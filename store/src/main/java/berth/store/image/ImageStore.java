@@ -181,6 +181,16 @@ public final class ImageStore {
         blobs.forEach(content::delete);
     }
 
+    /**
+     * {@code docker commit}: stacks a layer tar (whiteouts as {@code .wh.} entries) on {@code parent} as a new
+     * image with run configuration {@code config} and one more history entry; tags it when asked.
+     */
+    public Image commit(Image parent, InputStream layerTar, ContainerConfig config, String author, String comment,
+                        String createdBy, Optional<ImageRef> tag) {
+        return new LayerCommit(this, content).commit(parent, layerTar, config,
+                new LayerCommit.Origin(author, comment, createdBy), tag);
+    }
+
     /** {@code docker save}: writes the named images as one archive that is both a docker-archive and an OCI layout. */
     public void save(List<String> names, OutputStream out) {
         new ArchiveWriter(this, content).write(names, out);

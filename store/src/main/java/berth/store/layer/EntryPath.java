@@ -6,13 +6,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A tar entry's name made safe to join to a layer's root: cleaned as Go's {@code filepath.Clean} would, a
+ * A tar entry's name made safe to join to a root (a layer's, or a directory a copy extracts into): cleaned as Go's {@code filepath.Clean} would, a
  * leading '/' dropped (docker reads {@code /etc/x} as {@code etc/x}), and refused if {@code ..} climbs above the
  * root. The empty path is the root itself.
  */
-record EntryPath(List<String> components) {
+public record EntryPath(List<String> components) {
 
-    static EntryPath of(String name) {
+    public static EntryPath of(String name) {
         if (name.indexOf('\0') >= 0) {
             throw new InvalidArgument("invalid tar entry \"" + name.replace('\0', '?') + "\": NUL in name");
         }
@@ -23,7 +23,7 @@ record EntryPath(List<String> components) {
             }
             if (part.equals("..")) {
                 if (parts.isEmpty()) {
-                    throw new InvalidArgument("invalid tar entry \"" + name + "\": path escapes the layer root");
+                    throw new InvalidArgument("invalid tar entry \"" + name + "\": path escapes the root");
                 }
                 parts.removeLast();
             } else {
