@@ -1,15 +1,15 @@
 package berth.cli.command;
 
 /**
- * The verbs by name, top-level and under the {@code container}, {@code image} and
- * {@code system} groups. A switch, not a table of instances, so only the chosen verb's class
+ * The verbs by name, top-level and under the {@code container}, {@code image},
+ * {@code system} and {@code registry} groups. A switch, not a table of instances, so only the chosen verb's class
  * is loaded.
  */
 public final class Commands {
     private Commands() {}
 
     public static boolean isGroup(String verb) {
-        return verb.equals("container") || verb.equals("image") || verb.equals("system");
+        return verb.equals("container") || verb.equals("image") || verb.equals("system") || verb.equals("registry");
     }
 
     /** The command for {@code group verb}, or for a top-level {@code verb} when group is null; null when unknown. */
@@ -56,6 +56,7 @@ public final class Commands {
                 case "events" -> new SystemCommands.Events();
                 default -> null;
             };
+            case "registry" -> RegistryCommands.lookup(verb);
             default -> null;
         };
     }
@@ -100,6 +101,7 @@ public final class Commands {
                   container   Manage containers
                   image       Manage images
                   system      Manage Berth
+                  registry    Run Berth's image registry server
 
                 Commands:
                   attach      Attach local standard input, output, and error streams to a running container
@@ -157,6 +159,7 @@ public final class Commands {
 
                     Run 'berth image COMMAND --help' for more information on a command.
                     """;
+            case "registry" -> RegistryCommands.USAGE;
             default -> """
 
                     Usage:  berth system COMMAND

@@ -4,7 +4,6 @@ import io.netty.handler.codec.http.HttpMethod;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.Map;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -15,6 +14,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  */
 final class Registry {
     static final String API_VERSION = "registry/2.0";
+    private static final byte[] EMPTY_OBJECT = {'{', '}'};
 
     final RegistryLayout layout;
     final BlobStore blobs;
@@ -60,7 +60,8 @@ final class Registry {
             Route route = Route.parse(request.path());
             HttpMethod method = request.method();
             return switch (route) {
-                case Route.Base base when isRead(method) -> RequestBody.none(() -> Response.status(200).json(Map.of()));
+                case Route.Base base when isRead(method) -> RequestBody.none(() -> Response.status(200)
+                        .body("application/json", EMPTY_OBJECT));
                 case Route.Blob blob -> blobEndpoints.blob(request, blob);
                 case Route.Uploads uploads when method.equals(HttpMethod.POST) -> blobEndpoints.startUpload(request, uploads);
                 case Route.Upload upload -> blobEndpoints.upload(request, upload);

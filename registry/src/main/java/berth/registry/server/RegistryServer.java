@@ -108,6 +108,8 @@ public final class RegistryServer implements AutoCloseable {
                         protected void initChannel(Channel ch) {
                             if (ssl != null) {
                                 ch.pipeline().addLast("tls", ssl.newHandler(ch.alloc()));
+                            } else {
+                                ch.pipeline().addLast("plain", new PlainHttpGuard());
                             }
                             ch.pipeline()
                                     .addLast("http", new HttpServerCodec(new HttpDecoderConfig()
@@ -127,7 +129,7 @@ public final class RegistryServer implements AutoCloseable {
         if (!config.gcInterval().isZero()) {
             collecting = Thread.ofVirtual().name("registry-gc").start(this::collectPeriodically);
         }
-        LOG.log(System.Logger.Level.INFO, "registry listening on " + url() + " (root " + layout.root() + ")");
+        LOG.log(System.Logger.Level.DEBUG, "registry listening on " + url() + " (root " + layout.root() + ")");
     }
 
     private void collectPeriodically() {

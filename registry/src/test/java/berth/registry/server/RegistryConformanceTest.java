@@ -425,4 +425,15 @@ class RegistryConformanceTest {
         assertEquals(404, registry.get("/v3/").statusCode());
         assertError(405, ErrorCode.UNSUPPORTED, registry.send("POST", "/v2/x/tags/list", null));
     }
+
+    @Test
+    void aTlsHandshakeOnThePlainPortIsClosedAtOnce() throws Exception {
+        java.net.URI uri = java.net.URI.create(registry.base);
+        try (java.net.Socket socket = new java.net.Socket(uri.getHost(), uri.getPort())) {
+            socket.setSoTimeout(5_000);
+            // The start of a TLS ClientHello: a handshake record of TLS 1.0, as clients trying HTTPS first send it.
+            socket.getOutputStream().write(new byte[] {0x16, 0x03, 0x01, 0x00, (byte) 0xf4, 0x01, 0x00, 0x00, (byte) 0xf0});
+            assertEquals(-1, socket.getInputStream().read());
+        }
+    }
 }
