@@ -202,9 +202,8 @@ final class BlobEndpoints {
                     return status(Response.status(202), session);
                 }
                 try (appender) {
-                    appender.sync();
+                    return complete(session, appender, expected);
                 }
-                return complete(session, expected);
             }
 
             @Override
@@ -232,7 +231,8 @@ final class BlobEndpoints {
         });
     }
 
-    private Response complete(Uploads.Session session, Digest expected) throws IOException {
+    /** Publishes a finished upload; its appender stays open meanwhile, so no other request can add to it. */
+    private Response complete(Uploads.Session session, Uploads.Appender appender, Digest expected) throws IOException {
         Digest actual = session.digest();
         if (!actual.equals(expected)) {
             registry.uploads.remove(session);
@@ -241,6 +241,9 @@ final class BlobEndpoints {
         Lock shared = registry.collection.readLock();
         shared.lock();
         try {
+            if (!registry.blobs.exists(actual)) {
+                appender.sync();
+            }
             registry.blobs.publish(session.data, actual);
             registry.repositories.linkLayer(session.name, actual);
         } finally {
