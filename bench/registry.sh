@@ -74,18 +74,19 @@ copy() {
 
 declare -A port=([berth]=$berth_port [docker-registry]=$dr_port)
 results=$work/results.tsv
-for server in berth docker-registry; do
-  ref="docker://127.0.0.1:${port[$server]}/cold/image:latest"
-  printf '%s\tpush-cold\t%s\n' "$server" "$(copy "oci:$image:latest" "$ref" --dest-tls-verify=false)" >>"$results"
-  printf '%s\tpull-cold\t%s\n' "$server" "$(copy "$ref" "oci:$work/pulled:latest" --src-tls-verify=false)" >>"$results"
+# round SERVER REPOSITORY SUFFIX: one push into the repository and one pull of it back, recorded.
+round() {
+  local ref="docker://127.0.0.1:${port[$1]}/$2/image:latest"
+  printf '%s\tpush%s\t%s\n' "$1" "$3" "$(copy "oci:$image:latest" "$ref" --dest-tls-verify=false)" >>"$results"
+  printf '%s\tpull%s\t%s\n' "$1" "$3" "$(copy "$ref" "oci:$work/pulled:latest" --src-tls-verify=false)" >>"$results"
   rm -rf "$work/pulled"
+}
+for server in berth docker-registry; do
+  round "$server" cold -cold
 done
 for run in $(seq "$RUNS"); do
   for server in berth docker-registry; do
-    ref="docker://127.0.0.1:${port[$server]}/run$run/image:latest"
-    printf '%s\tpush\t%s\n' "$server" "$(copy "oci:$image:latest" "$ref" --dest-tls-verify=false)" >>"$results"
-    printf '%s\tpull\t%s\n' "$server" "$(copy "$ref" "oci:$work/pulled:latest" --src-tls-verify=false)" >>"$results"
-    rm -rf "$work/pulled"
+    round "$server" "run$run" ""
   done
 done
 

@@ -25,13 +25,14 @@ import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
 import java.util.Map;
 
 /**
  * One client connection: each request's head picks its {@link RequestBody} from the {@link Registry}, the body's
  * chunks go to it as they arrive, and once the body is complete the answer is computed on a virtual thread
- * (file syncs and renames stay off the event loop) and written back. Reading pauses until then, so requests are
- * answered in order. Blob bodies go out with zero copy ({@code sendfile}) on plain connections and in chunks
+ * (file syncs and renames stay off the event loop) and written back. Reading pauses until then, and requests
+ * pipelined behind it wait, so requests are answered in order. Blob bodies go out with zero copy ({@code sendfile}) on plain connections and in chunks
  * through TLS.
  */
 final class RegistryConnection extends ChannelInboundHandlerAdapter {
@@ -43,6 +44,8 @@ final class RegistryConnection extends ChannelInboundHandlerAdapter {
     private RequestBody body;
     private Exception failure;
     private boolean keepAlive;
+    private boolean answering;
+    private final ArrayDeque<Object> waiting = new ArrayDeque<>();
 
     RegistryConnection(Registry registry, boolean tls) {
         this.registry = registry;
@@ -51,6 +54,11 @@ final class RegistryConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (answering) {
+            // A pipelined request, decoded from bytes read with the last one: it waits for that answer.
+            waiting.add(msg);
+            return;
+        }
         try {
             if (msg instanceof HttpRequest head) {
                 onHead(head);
@@ -65,7 +73,7 @@ final class RegistryConnection extends ChannelInboundHandlerAdapter {
                     }
                 }
                 if (content instanceof LastHttpContent) {
-                    answer(ctx.channel());
+                    answer(ctx);
                 }
             }
         } finally {
@@ -92,7 +100,9 @@ final class RegistryConnection extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void answer(Channel channel) {
+    private void answer(ChannelHandlerContext ctx) {
+        Channel channel = ctx.channel();
+        answering = true;
         RequestBody finished = body;
         Request answered = request;
         Exception failed = failure;
@@ -113,11 +123,12 @@ final class RegistryConnection extends ChannelInboundHandlerAdapter {
                 LOG.log(System.Logger.Level.WARNING, answered.method() + " " + answered.path() + " failed", e);
                 response = Response.internal(String.valueOf(e.getMessage()));
             }
-            write(channel, answered, response, reuse);
+            write(ctx, answered, response, reuse);
         });
     }
 
-    private void write(Channel channel, Request answered, Response response, boolean keepAlive) {
+    private void write(ChannelHandlerContext ctx, Request answered, Response response, boolean keepAlive) {
+        Channel channel = ctx.channel();
         HttpResponseStatus status = HttpResponseStatus.valueOf(response.status);
         FileChannel file = null;
         if (response.file != null && !answered.isHead()) {
@@ -163,8 +174,7 @@ final class RegistryConnection extends ChannelInboundHandlerAdapter {
         if (keepAlive) {
             done.addListener((ChannelFutureListener) f -> {
                 if (f.isSuccess()) {
-                    channel.config().setAutoRead(true);
-                    channel.read();
+                    answered(ctx);
                 } else {
                     channel.close();
                 }
@@ -174,8 +184,22 @@ final class RegistryConnection extends ChannelInboundHandlerAdapter {
         }
     }
 
+    // On the event loop, once an answer is out: the requests that waited go on, then reading resumes.
+    private void answered(ChannelHandlerContext ctx) {
+        answering = false;
+        while (!answering && !waiting.isEmpty()) {
+            channelRead(ctx, waiting.poll());
+        }
+        if (!answering) {
+            ctx.channel().config().setAutoRead(true);
+            ctx.read();
+        }
+    }
+
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        waiting.forEach(ReferenceCountUtil::release);
+        waiting.clear();
         if (body != null) {
             body.abort();
             body = null;

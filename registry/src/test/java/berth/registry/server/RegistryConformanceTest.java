@@ -436,4 +436,20 @@ class RegistryConformanceTest {
             assertEquals(-1, socket.getInputStream().read());
         }
     }
+
+    @Test
+    void pipelinedRequestsAreAnsweredInOrder() throws Exception {
+        java.net.URI uri = java.net.URI.create(registry.base);
+        try (java.net.Socket socket = new java.net.Socket(uri.getHost(), uri.getPort())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("GET /v2/_catalog HTTP/1.1\r\nHost: r\r\n\r\n"
+                    + "GET /v2/nope/tags/list HTTP/1.1\r\nHost: r\r\n\r\n"
+                    + "GET /v2/ HTTP/1.1\r\nHost: r\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            String answers = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            int catalog = answers.indexOf("{\"repositories\":[]}");
+            int unknown = answers.indexOf("NAME_UNKNOWN");
+            int base = answers.lastIndexOf("HTTP/1.1 200 OK");
+            assertTrue(catalog > 0 && unknown > catalog && base > unknown, answers);
+        }
+    }
 }
