@@ -27,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * digests unchanged both ways, and inspects, lists tags and deletes.
  */
 class RegistryServerTest extends SharedDaemonTest {
-    private static final Pattern LISTENING = Pattern.compile("listening on http://(127\\.0\\.0\\.1:\\d+)");
+    private static final Pattern LISTENING = Pattern.compile("listening on https?://(127\\.0\\.0\\.1:\\d+)");
 
     @TempDir
     Path work;
@@ -46,12 +46,13 @@ class RegistryServerTest extends SharedDaemonTest {
         }
     }
 
-    /** Starts {@code berth registry serve} on a free port; its address. */
-    private String serve(Path root) throws Exception {
+    /** Starts {@code berth registry serve} on a free port, with more options; its address. */
+    private String serve(Path root, String... options) throws Exception {
         Path out = work.resolve("serve.out");
-        server = new ProcessBuilder(Daemon.REPO.resolve("bin/berth").toString(), "registry", "serve",
-                "--addr", "127.0.0.1:0", "--root", root.toString())
-                .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        List<String> command = new ArrayList<>(List.of(Daemon.REPO.resolve("bin/berth").toString(), "registry",
+                "serve", "--addr", "127.0.0.1:0", "--root", root.toString()));
+        command.addAll(List.of(options));
+        server = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
         return awaitAddress(out, server);
     }
 
@@ -196,5 +197,34 @@ class RegistryServerTest extends SharedDaemonTest {
             ok(skopeo("inspect", "--tls-verify=false", image));
             assertTrue(Files.isDirectory(withRegistry.root.resolve("registry/repositories/served/by/berthd")));
         }
+    }
+
+    @Test
+    void skopeoLogsInOverTls() throws Exception {
+        // skopeo's --cert-dir: the CA to trust as ca.crt (a *.key there would be taken for a client key).
+        Path certs = Files.createDirectories(work.resolve("certs"));
+        ok(daemon.run(List.of("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                "-keyout", work.resolve("registry-key.pem").toString(), "-out", certs.resolve("ca.crt").toString(),
+                "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"), null));
+        Path htpasswd = work.resolve("htpasswd");
+        Files.writeString(htpasswd, "alice:" + at.favre.lib.crypto.bcrypt.BCrypt.with(
+                at.favre.lib.crypto.bcrypt.BCrypt.Version.VERSION_2Y).hashToString(5, "s3cret".toCharArray()) + "\n");
+        String registry = serve(work.resolve("registry"), "--htpasswd", htpasswd.toString(),
+                "--tls-cert", certs.resolve("ca.crt").toString(), "--tls-key", work.resolve("registry-key.pem").toString());
+        String image = "docker://" + registry + "/secure/busybox:1";
+        Path archive = busyboxArchive();
+
+        Daemon.Result anonymous = skopeo("copy", "--dest-cert-dir", certs.toString(), "docker-archive:" + archive, image);
+        assertNotEquals(0, anonymous.exit(), anonymous::toString);
+        assertTrue(anonymous.stderr().contains("authentication required"), anonymous::toString);
+        Daemon.Result untrusted = skopeo("inspect", "--creds", "alice:s3cret", image);
+        assertNotEquals(0, untrusted.exit(), untrusted::toString);
+        assertTrue(untrusted.stderr().contains("certificate"), untrusted::toString);
+
+        ok(skopeo("copy", "--dest-cert-dir", certs.toString(), "--dest-creds", "alice:s3cret",
+                "docker-archive:" + archive, image));
+        ok(skopeo("inspect", "--cert-dir", certs.toString(), "--creds", "alice:s3cret", image));
+        Daemon.Result wrong = skopeo("inspect", "--cert-dir", certs.toString(), "--creds", "alice:guess", image);
+        assertNotEquals(0, wrong.exit(), wrong::toString);
     }
 }
