@@ -169,11 +169,13 @@ final class RepositoryStore {
         }
         for (Path child : children) {
             String component = child.getFileName().toString();
-            if (component.startsWith("_")) {
-                continue;
-            }
             String name = prefix + component;
-            RepositoryName repository = new RepositoryName(name);
+            RepositoryName repository;
+            try {
+                repository = new RepositoryName(name);
+            } catch (RegistryException e) {
+                continue; // _layers, _manifests, _uploads, or a directory the registry did not make
+            }
             if (exists(repository)) {
                 names.add(repository);
             }
