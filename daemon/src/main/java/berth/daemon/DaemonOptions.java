@@ -7,10 +7,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * berthd's command line: where its state, runtime state and API sockets live, and the TLS material without which
- * a TCP address is refused.
+ * berthd's command line: where its state, runtime state and API sockets live, the TLS material without which
+ * a TCP address is refused, and where the built-in registry serves, if it does.
  */
-record DaemonOptions(Path root, Path execRoot, List<String> hosts, ApiServer.Tls tls) {
+record DaemonOptions(Path root, Path execRoot, List<String> hosts, ApiServer.Tls tls, String registryAddress,
+                     Path registryRoot) {
     static final String USAGE = """
             Usage: berthd [--root DIR] [--exec-root DIR] [--host ADDR]... [--tlsverify --tlscacert FILE --tlscert FILE --tlskey FILE]
               --root DIR        persistent state (default /var/lib/berth)
@@ -21,6 +22,9 @@ record DaemonOptions(Path root, Path execRoot, List<String> hosts, ApiServer.Tls
               --tlscacert FILE  CA certificate (PEM) that client certificates must chain to
               --tlscert FILE    the server's certificate (PEM)
               --tlskey FILE     the server's private key (PEM, PKCS#8)
+              --registry-addr HOST:PORT  also serve Berth's OCI registry there (plain HTTP, anonymous; as
+                                `berth registry serve`, which has the auth and TLS options)
+              --registry-root DIR        the registry's directory (default <root>/registry)
             """;
 
     static DaemonOptions parse(String[] args) {
@@ -31,6 +35,8 @@ record DaemonOptions(Path root, Path execRoot, List<String> hosts, ApiServer.Tls
         Path caCert = null;
         Path cert = null;
         Path key = null;
+        String registryAddress = null;
+        Path registryRoot = null;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             String value = null;
@@ -47,6 +53,8 @@ record DaemonOptions(Path root, Path execRoot, List<String> hosts, ApiServer.Tls
                 case "--tlscacert" -> caCert = Path.of(value != null ? value : next(args, ++i, arg));
                 case "--tlscert" -> cert = Path.of(value != null ? value : next(args, ++i, arg));
                 case "--tlskey" -> key = Path.of(value != null ? value : next(args, ++i, arg));
+                case "--registry-addr" -> registryAddress = value != null ? value : next(args, ++i, arg);
+                case "--registry-root" -> registryRoot = Path.of(value != null ? value : next(args, ++i, arg));
                 case "--help", "-h" -> throw new UsageException(USAGE, 0);
                 default -> throw new UsageException("berthd: unknown option " + arg + "\n" + USAGE, 2);
             }
@@ -61,7 +69,8 @@ record DaemonOptions(Path root, Path execRoot, List<String> hosts, ApiServer.Tls
             }
             tls = new ApiServer.Tls(caCert, cert, key);
         }
-        return new DaemonOptions(root.toAbsolutePath(), execRoot.toAbsolutePath(), List.copyOf(hosts), tls);
+        return new DaemonOptions(root.toAbsolutePath(), execRoot.toAbsolutePath(), List.copyOf(hosts), tls,
+                registryAddress, (registryRoot != null ? registryRoot : root.resolve("registry")).toAbsolutePath());
     }
 
     private static String next(String[] args, int i, String option) {

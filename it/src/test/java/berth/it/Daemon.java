@@ -22,6 +22,7 @@ final class Daemon implements AutoCloseable {
     final Path execRoot;
     final Path socket;
     private Process process;
+    private List<String> options = List.of();
 
     private Daemon(Path base) {
         this.base = base;
@@ -33,6 +34,14 @@ final class Daemon implements AutoCloseable {
     /** Starts a daemon on fresh state and waits until it answers. */
     static Daemon start() throws Exception {
         Daemon daemon = new Daemon(Files.createTempDirectory(Path.of("/tmp"), "berth-it-"));
+        daemon.launch();
+        return daemon;
+    }
+
+    /** Starts a daemon on fresh state with more berthd options (besides its root, exec root and socket). */
+    static Daemon startWith(String... options) throws Exception {
+        Daemon daemon = new Daemon(Files.createTempDirectory(Path.of("/tmp"), "berth-it-"));
+        daemon.options = List.of(options);
         daemon.launch();
         return daemon;
     }
@@ -55,8 +64,10 @@ final class Daemon implements AutoCloseable {
 
     void launch() throws Exception {
         Files.createDirectories(execRoot);
-        process = new ProcessBuilder(REPO.resolve("bin/berthd").toString(), "--root", root.toString(),
-                "--exec-root", execRoot.toString(), "--host", host())
+        List<String> command = new ArrayList<>(List.of(REPO.resolve("bin/berthd").toString(), "--root",
+                root.toString(), "--exec-root", execRoot.toString(), "--host", host()));
+        command.addAll(options);
+        process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(base.resolve("berthd.log").toFile()))
                 .start();

@@ -1,15 +1,16 @@
 package berth.cli.command;
 
 /**
- * The verbs by name, top-level and under the {@code container}, {@code image}, {@code volume}
- * and {@code system} groups. A switch, not a table of instances, so only the chosen verb's class
+ * The verbs by name, top-level and under the {@code container}, {@code image}, {@code volume},
+ * {@code system} and {@code registry} groups. A switch, not a table of instances, so only the chosen verb's class
  * is loaded.
  */
 public final class Commands {
     private Commands() {}
 
     public static boolean isGroup(String verb) {
-        return verb.equals("container") || verb.equals("image") || verb.equals("system") || verb.equals("volume");
+        return verb.equals("container") || verb.equals("image") || verb.equals("system") || verb.equals("volume")
+                || verb.equals("registry");
     }
 
     /** The command for {@code group verb}, or for a top-level {@code verb} when group is null; null when unknown. */
@@ -66,6 +67,7 @@ public final class Commands {
                 case "prune" -> new DiskCommands.Prune();
                 default -> null;
             };
+            case "registry" -> RegistryCommands.lookup(verb);
             default -> null;
         };
     }
@@ -116,6 +118,7 @@ public final class Commands {
                   image       Manage images
                   system      Manage Berth
                   volume      Manage volumes
+                  registry    Run Berth's image registry server
 
                 Commands:
                   attach      Attach local standard input, output, and error streams to a running container
@@ -189,6 +192,7 @@ public final class Commands {
 
                     Run 'berth volume COMMAND --help' for more information on a command.
                     """;
+            case "registry" -> RegistryCommands.USAGE;
             default -> """
 
                     Usage:  berth system COMMAND
