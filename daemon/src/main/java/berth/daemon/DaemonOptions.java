@@ -1,6 +1,7 @@
 package berth.daemon;
 
 import berth.api.ApiServer;
+import berth.registry.client.RegistryConfig;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,7 +11,7 @@ import java.util.List;
  * berthd's command line: where its state, runtime state and API sockets live, and the TLS material without which
  * a TCP address is refused.
  */
-record DaemonOptions(Path root, Path execRoot, List<String> hosts, ApiServer.Tls tls) {
+record DaemonOptions(Path root, Path execRoot, List<String> hosts, ApiServer.Tls tls, RegistryConfig registry) {
     static final String USAGE = """
             Usage: berthd [--root DIR] [--exec-root DIR] [--host ADDR]... [--tlsverify --tlscacert FILE --tlscert FILE --tlskey FILE]
               --root DIR        persistent state (default /var/lib/berth)
@@ -21,6 +22,11 @@ record DaemonOptions(Path root, Path execRoot, List<String> hosts, ApiServer.Tls
               --tlscacert FILE  CA certificate (PEM) that client certificates must chain to
               --tlscert FILE    the server's certificate (PEM)
               --tlskey FILE     the server's private key (PEM, PKCS#8)
+              --insecure-registry HOST[:PORT]|CIDR   a registry spoken to over plain HTTP (loopback always is); repeatable
+              --registry-mirror URL                  a mirror of Docker Hub tried first; repeatable
+              --max-concurrent-downloads N           layers pulled at once (default 3)
+              --max-concurrent-uploads N             layers pushed at once (default 5)
+              --config-file FILE                     a daemon.json with insecure-registries, registry-mirrors, max-concurrent-*
             """;
 
     static DaemonOptions parse(String[] args) {
@@ -31,6 +37,7 @@ record DaemonOptions(Path root, Path execRoot, List<String> hosts, ApiServer.Tls
         Path caCert = null;
         Path cert = null;
         Path key = null;
+        RegistrySettings registry = new RegistrySettings();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             String value = null;
@@ -48,6 +55,8 @@ record DaemonOptions(Path root, Path execRoot, List<String> hosts, ApiServer.Tls
                 case "--tlscert" -> cert = Path.of(value != null ? value : next(args, ++i, arg));
                 case "--tlskey" -> key = Path.of(value != null ? value : next(args, ++i, arg));
                 case "--help", "-h" -> throw new UsageException(USAGE, 0);
+                case String option when RegistrySettings.isOption(option) ->
+                        registry.take(option, value != null ? value : next(args, ++i, arg));
                 default -> throw new UsageException("berthd: unknown option " + arg + "\n" + USAGE, 2);
             }
         }
@@ -61,7 +70,7 @@ record DaemonOptions(Path root, Path execRoot, List<String> hosts, ApiServer.Tls
             }
             tls = new ApiServer.Tls(caCert, cert, key);
         }
-        return new DaemonOptions(root.toAbsolutePath(), execRoot.toAbsolutePath(), List.copyOf(hosts), tls);
+        return new DaemonOptions(root.toAbsolutePath(), execRoot.toAbsolutePath(), List.copyOf(hosts), tls, registry.config());
     }
 
     private static String next(String[] args, int i, String option) {
