@@ -173,6 +173,21 @@ class PullPushTest {
     }
 
     @Test
+    void runPullsAMissingImageUnlessToldNever() {
+        String ref = registry.host() + "/multi:1";
+        Daemon.Result never = daemon.berth("run", "--rm", "--pull", "never", ref, "true");
+        assertEquals(125, never.exit(), never.toString());
+        assertTrue(never.stderr().contains("No such image"), never.toString());
+        Daemon.Result run = ok(daemon.berth("run", "--rm", ref, "cat", "/arch"));
+        assertEquals("amd64\n", run.stdout());
+        assertTrue(run.stderr().contains("Unable to find image '" + ref + "' locally"), run.toString());
+        ok(daemon.berth("rmi", ref));
+        Daemon.Result viaDocker = ok(daemon.docker("run", "--rm", ref, "cat", "/arch"));
+        assertEquals("amd64\n", viaDocker.stdout());
+        ok(daemon.berth("rmi", ref));
+    }
+
+    @Test
     void platformFlagPicksArm64AndAMissingPlatformIsRefused() {
         String ref = registry.host() + "/multi:1";
         ok(daemon.berth("pull", "--platform", "linux/arm64", ref));

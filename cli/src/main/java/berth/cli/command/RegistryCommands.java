@@ -55,15 +55,16 @@ final class RegistryCommands {
 
     /**
      * {@code POST /images/create?fromImage=&tag=} with the user's credentials for the registry, drawing the
-     * progress. Shared by {@code pull} and by {@code run}/{@code create} pulling a missing image.
+     * progress on {@code out}. Shared by {@code pull} and by {@code run}/{@code create} pulling a missing image
+     * (which, as docker's, draw it on stderr).
      */
-    static void pull(Cli cli, Split ref, String platform, boolean quiet) {
+    static void pull(Cli cli, Split ref, String platform, boolean quiet, java.io.PrintStream out) {
         String auth = new DockerConfig(cli.env).registryAuthHeader(registryOf(ref.repository()));
         EngineClient.Query q = EngineClient.query().add("fromImage", ref.repository()).add("tag", ref.tag())
                 .add("platform", platform);
         Response r = cli.engine().stream("POST", "/images/create", q, null, -1, null, Map.of("X-Registry-Auth", auth));
         try (InputStream in = r.body()) {
-            new ProgressPrinter(cli.out, cli.isTerminal(), quiet).print(in);
+            new ProgressPrinter(out, cli.isTerminal(), quiet).print(in);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         } finally {
@@ -101,7 +102,7 @@ final class RegistryCommands {
             } else if (!quiet && Split.of(name).tag().isEmpty()) {
                 cli.out.println("Using default tag: latest");
             }
-            pull(cli, ref, platform, quiet);
+            pull(cli, ref, platform, quiet, cli.out);
             cli.out.println(ref.qualified());
             return 0;
         }

@@ -161,7 +161,7 @@ public final class RunCommand extends BerthCommand {
     /** Pulls through POST /images/create with the user's registry credentials, drawing docker's progress. */
     private void pull(String image) {
         String ref = normalize(image);
-        RegistryCommands.pull(cli, RegistryCommands.Split.of(ref), flags.platform, flags.quiet);
+        RegistryCommands.pull(cli, RegistryCommands.Split.of(ref), flags.platform, flags.quiet, cli.err);
     }
 
     /** busybox → busybox:latest (a digest or a tag is kept). */
