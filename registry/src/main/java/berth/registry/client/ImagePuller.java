@@ -127,6 +127,78 @@ final class ImagePuller {
             present.add(have);
             listener.layer(shortId(descriptors.get(i)), have ? "Already exists" : "Pulling fs layer");
         }
+        return images.unpacksInParallel()
+                ? unpackInParallel(repository, descriptors, diffIds, present)
+                : unpackInOrder(repository, descriptors, diffIds, present);
+    }
+
+    // Layers download side by side and each is unpacked into a snapshot of its own as soon as it is whole (both
+    // cores busy); then they are stacked bottom first. A failure drops every unpacked layer not yet stacked.
+    private List<LayerRecord> unpackInParallel(String repository, List<Descriptor> descriptors, List<Digest> diffIds,
+                                               List<Boolean> present) {
+        Semaphore downloadSlots = new Semaphore(maxDownloads);
+        Semaphore unpackSlots = new Semaphore(Math.max(2, Runtime.getRuntime().availableProcessors()));
+        List<Future<ImageStore.UnpackedBlob>> pending = new ArrayList<>();
+        List<LayerRecord> records = new ArrayList<>();
+        int stacked = 0;
+        try (ExecutorService workers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("pull-", 0).factory())) {
+            for (int i = 0; i < descriptors.size(); i++) {
+                Descriptor layer = descriptors.get(i);
+                boolean have = present.get(i);
+                pending.add(workers.submit(() -> {
+                    if (have) {
+                        return null;
+                    }
+                    downloadSlots.acquire();
+                    try {
+                        download(repository, layer);
+                    } finally {
+                        downloadSlots.release();
+                    }
+                    unpackSlots.acquire();
+                    try {
+                        String id = shortId(layer);
+                        listener.bytes(id, "Extracting", 0, layer.size());
+                        return images.unpackLayer(layer.digest(), in -> new Counting(in, id, layer.size()));
+                    } finally {
+                        unpackSlots.release();
+                    }
+                }));
+            }
+            try {
+                Optional<String> parent = Optional.empty();
+                for (; stacked < descriptors.size(); stacked++) {
+                    ImageStore.UnpackedBlob unpacked = await(pending.get(stacked));
+                    Descriptor layer = descriptors.get(stacked);
+                    LayerRecord record = unpacked == null
+                            ? images.applyLayer(layer.digest(), parent, diffIds.get(stacked), in -> in)
+                            : images.stackLayer(unpacked, parent, diffIds.get(stacked));
+                    if (unpacked != null) {
+                        listener.layer(shortId(layer), "Pull complete");
+                    }
+                    records.add(record);
+                    parent = Optional.of(record.chainId());
+                }
+            } finally {
+                if (stacked < descriptors.size()) {
+                    pending.forEach(f -> f.cancel(true));
+                }
+            }
+        } finally {
+            // Unpacked but never stacked (a failure further down): their scratch snapshots go.
+            for (int i = stacked + 1; i < pending.size(); i++) {
+                Future<ImageStore.UnpackedBlob> f = pending.get(i);
+                if (f.state() == Future.State.SUCCESS && f.resultNow() != null) {
+                    images.discard(f.resultNow());
+                }
+            }
+        }
+        return records;
+    }
+
+    private List<LayerRecord> unpackInOrder(String repository, List<Descriptor> descriptors, List<Digest> diffIds,
+                                            List<Boolean> present) {
+        Optional<String> parent;
         Semaphore slots = new Semaphore(maxDownloads);
         ThreadFactory factory = Thread.ofVirtual().name("pull-", 0).factory();
         List<LayerRecord> records = new ArrayList<>();
@@ -285,9 +357,9 @@ final class ImagePuller {
         return bytes;
     }
 
-    private static void await(Future<?> future) {
+    private static <T> T await(Future<T> future) {
         try {
-            future.get();
+            return future.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new Unavailable("pull interrupted", e);

@@ -248,6 +248,57 @@ public final class ImageStore {
         }
     }
 
+    /** Whether layers may be unpacked in parallel ({@link #unpackLayer}) and stacked in order afterwards. */
+    public boolean unpacksInParallel() {
+        return layers.unpacksIndependently();
+    }
+
+    /** A layer unpacked on its own by {@link #unpackLayer}, to be {@link #stackLayer}ed or {@link #discard}ed. */
+    public static final class UnpackedBlob {
+        private final LayerSnapshots.Detached detached;
+
+        private UnpackedBlob(LayerSnapshots.Detached detached) {
+            this.detached = detached;
+        }
+    }
+
+    /** Unpacks the stored layer blob into a snapshot of its own, beside other layers of the same image. */
+    public UnpackedBlob unpackLayer(Digest blob, UnaryOperator<InputStream> watch) {
+        try (InputStream in = watch.apply(content.open(blob))) {
+            return new UnpackedBlob(layers.unpackDetached(in));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Stacks an unpacked layer on {@code parentChainId}, checking its diff id; see {@link #applyLayer}. */
+    public LayerRecord stackLayer(UnpackedBlob layer, Optional<String> parentChainId, Digest diffId) {
+        Digest actual = layer.detached.unpacked().diffId();
+        if (!actual.equals(diffId)) {
+            layers.discard(layer.detached);
+            throw new InvalidArgument("layer diff id mismatch: expected " + diffId + ", got " + actual);
+        }
+        String chainId = chainId(parentChainId, diffId);
+        ReentrantLock lock = applying.computeIfAbsent(chainId, k -> new ReentrantLock());
+        lock.lock();
+        try {
+            Optional<LayerRecord> known = metadata.layer(chainId);
+            if (layers.exists(chainId)) {
+                layers.discard(layer.detached);
+                return known.orElse(new LayerRecord(chainId, diffId, parentChainId.orElse(null),
+                        layer.detached.unpacked().contentSize()));
+            }
+            LayerSnapshots.Applied applied = layers.stack(layer.detached, parentChainId, Optional.of(diffId));
+            return new LayerRecord(applied.chainId(), diffId, parentChainId.orElse(null), applied.unpacked().contentSize());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public void discard(UnpackedBlob layer) {
+        layers.discard(layer.detached);
+    }
+
     /**
      * Records a pulled image: its manifest and config (stored here, after its layers were applied) and its
      * references; the image becomes visible only now, whole.
