@@ -87,8 +87,14 @@ public final class RegistryClient {
     /** The tags of a repository, through the registry's paginated tag list. */
     public List<String> tags(ImageRef repository, AuthConfig auth) {
         RegistryCaller caller = caller(base(repository.domain()), auth, List.of(RegistryCaller.scope(repository.path(), "pull")));
-        Page page = caller.call(new TagList(repository.path()));
-        return page.names();
+        List<String> tags = new ArrayList<>();
+        for (Page page = caller.call(new TagList(repository.path(), null)); ;
+                page = caller.call(new TagList(repository.path(), tags.getLast()))) {
+            tags.addAll(page.names());
+            if (!page.more() || page.names().isEmpty()) {
+                return tags;
+            }
+        }
     }
 
     /**

@@ -12,7 +12,6 @@ import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -202,9 +201,14 @@ sealed interface RegistryEndpoint<T> {
         }
     }
 
-    record TagList(String repository) implements RegistryEndpoint<Page> {
+    /** {@code GET /v2/<name>/tags/list}: one page of a repository's tags, after {@code last} (null: the first). */
+    record TagList(String repository, String last) implements RegistryEndpoint<Page> {
         @Override public String method() { return "GET"; }
-        @Override public URI uri(URI base) { return under(base, repository + "/tags/list"); }
+
+        @Override
+        public URI uri(URI base) {
+            return under(base, repository + "/tags/list?n=1000" + (last == null ? "" : "&last=" + URLEncoder.encode(last, StandardCharsets.UTF_8)));
+        }
 
         @Override
         public Page read(HttpResponse<InputStream> response) throws IOException {
@@ -224,15 +228,6 @@ sealed interface RegistryEndpoint<T> {
                 node.get(field).forEach(n -> names.add(n.asText()));
             }
             return new Page(names, response.headers().firstValue("Link").isPresent());
-        }
-    }
-
-    /** A file's bytes as an upload body. */
-    static HttpRequest.BodyPublisher fileBody(Path file) {
-        try {
-            return HttpRequest.BodyPublishers.ofFile(file);
-        } catch (java.io.FileNotFoundException e) {
-            throw new java.io.UncheckedIOException(e);
         }
     }
 }
