@@ -6,6 +6,7 @@ import berth.oci.errors.EngineException;
 import berth.oci.errors.InvalidArgument;
 import berth.oci.errors.NotFound;
 import berth.oci.errors.NotModified;
+import berth.oci.errors.Unauthorized;
 import berth.oci.errors.Unavailable;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
@@ -45,6 +46,7 @@ final class ErrorMapping {
             case InvalidArgument ia -> new Reply(HttpResponseStatus.BAD_REQUEST, ia.getMessage());
             case NotModified nm -> new Reply(HttpResponseStatus.NOT_MODIFIED, null);
             case CannotInvoke ci -> new Reply(HttpResponseStatus.BAD_REQUEST, ci.getMessage());
+            case Unauthorized ua -> new Reply(HttpResponseStatus.UNAUTHORIZED, ua.getMessage());
             case Unavailable u -> {
                 LOG.log(System.Logger.Level.WARNING, "engine unavailable: " + u.getMessage(), u);
                 yield new Reply(HttpResponseStatus.INTERNAL_SERVER_ERROR, u.getMessage());

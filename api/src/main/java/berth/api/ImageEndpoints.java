@@ -4,7 +4,6 @@ import berth.engine.Engine;
 import berth.engine.Filters;
 import berth.oci.Json;
 import berth.oci.errors.InvalidArgument;
-import berth.oci.errors.NotFound;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
@@ -26,12 +25,15 @@ final class ImageEndpoints {
     private static final String TAR = "application/x-tar";
 
     private final Engine engine;
+    private final DistributionEndpoints distribution;
 
     ImageEndpoints(Engine engine) {
         this.engine = engine;
+        this.distribution = new DistributionEndpoints(engine);
     }
 
     void register(Router router) {
+        distribution.register(router);
         router.add(HttpMethod.GET, "/images/json", this::list)
                 .add(HttpMethod.POST, "/images/create", Router.Body.STREAMED, this::create)
                 .add(HttpMethod.GET, "/images/get", ex -> save(ex, ex.queryAll("names")))
@@ -53,19 +55,17 @@ final class ImageEndpoints {
                 engine.listImages(ex.bool("all"), Filters.parse(ex.query("filters")), ex.bool("digests")));
     }
 
-    /** {@code docker import} ({@code fromSrc=-}); a pull is not implemented yet and answers as a missing image. */
+    /** {@code docker import} ({@code fromSrc=-}) or {@code docker pull} ({@code fromImage}). */
     private void create(Exchange ex) throws Exception {
         String fromSrc = ex.query("fromSrc");
         try (InputStream body = ex.bodyStream()) {
             if (fromSrc == null || fromSrc.isEmpty()) {
                 String image = ex.query("fromImage");
-                String tag = ex.query("tag");
                 if (image == null || image.isEmpty()) {
                     throw new InvalidArgument("fromImage or fromSrc is required");
                 }
-                boolean tagged = image.contains("@") || image.lastIndexOf(':') > image.lastIndexOf('/');
-                throw new NotFound("No such image: " + image
-                        + (tagged ? "" : ":" + (tag == null || tag.isEmpty() ? "latest" : tag)));
+                distribution.pull(ex, image, ex.query("tag"));
+                return;
             }
             if (!fromSrc.equals("-")) {
                 throw new InvalidArgument("importing from a URL is not supported: " + fromSrc);

@@ -207,10 +207,60 @@ class HttpProtocolTest {
     }
 
     @Test
-    void pullIsNotImplementedAndAnswersNoSuchImage() throws IOException {
-        RawClient.Response r = RawClient.exchange(socket, "POST", "/images/create?fromImage=busybox&tag=1.36", null);
+    void pullStreamsDockersProgressMessagesWithTheAuthOfTheHeader() throws IOException {
+        String auth = java.util.Base64.getUrlEncoder().withoutPadding()
+                .encodeToString("{\"username\":\"me\",\"password\":\"pw\"}".getBytes());
+        try (RawClient c = new RawClient(socket)) {
+            c.send("POST /images/create?fromImage=busybox&tag=1.36&platform=linux/arm64 HTTP/1.1\r\nHost: d\r\n"
+                    + "X-Registry-Auth: " + auth + "\r\nContent-Length: 0\r\n\r\n");
+            RawClient.Response r = c.readResponse(false);
+            assertEquals(200, r.status());
+            assertEquals("""
+                    {"status":"Pulling from library/busybox","progressDetail":{},"id":"1.36"}
+                    {"status":"Pulling fs layer","progressDetail":{},"id":"a3ed95caeb02"}
+                    {"status":"Downloading","progressDetail":{"current":512,"total":1024},"progress":"[=========================>                         ]     512B/1.024kB","id":"a3ed95caeb02"}
+                    {"status":"Pull complete","progressDetail":{},"id":"a3ed95caeb02"}
+                    {"status":"Status: Downloaded newer image for busybox:1.36"}
+                    """, r.text());
+        }
+        assertTrue(engine.calls.contains("pull busybox tag=1.36 platform=linux/arm64 user=me"), engine.calls.toString());
+    }
+
+    @Test
+    void pullFailingBeforeAnyProgressIsAnErrorStatus() throws IOException {
+        RawClient.Response r = RawClient.exchange(socket, "POST", "/images/create?fromImage=missing&tag=latest", null);
         assertEquals(404, r.status());
-        assertEquals("{\"message\":\"No such image: busybox:1.36\"}", r.text());
+        assertEquals("{\"message\":\"manifest for missing:latest not found: manifest unknown: manifest unknown\"}", r.text());
+    }
+
+    @Test
+    void pullFailingAfterProgressEndsWithAnErrorMessage() throws IOException {
+        RawClient.Response r = RawClient.exchange(socket, "POST", "/images/create?fromImage=broken&tag=latest", null);
+        assertEquals(200, r.status());
+        String message = "filesystem layer verification failed for digest sha256:" + "a".repeat(64);
+        assertTrue(r.text().endsWith("{\"errorDetail\":{\"message\":\"" + message + "\"},\"error\":\"" + message + "\"}\n"),
+                r.text());
+    }
+
+    @Test
+    void pushEndsWithTheAuxDigest() throws IOException {
+        RawClient.Response r = RawClient.exchange(socket, "POST", "/images/app/push?tag=v1", null);
+        assertEquals(200, r.status());
+        assertTrue(r.text().endsWith("{\"progressDetail\":{},\"aux\":{\"Tag\":\"v1\",\"Digest\":\"sha256:"
+                + "b".repeat(64) + "\",\"Size\":527}}\n"), r.text());
+        assertTrue(engine.calls.contains("push app tag=v1"), engine.calls.toString());
+    }
+
+    @Test
+    void authAnswersLoginSucceededOr401() throws IOException {
+        RawClient.Response ok = RawClient.exchange(socket, "POST", "/auth",
+                "{\"username\":\"me\",\"password\":\"secret\",\"serveraddress\":\"localhost:5000\"}");
+        assertEquals(200, ok.status());
+        assertTrue(ok.text().contains("\"Status\":\"Login Succeeded\""), ok.text());
+        RawClient.Response refused = RawClient.exchange(socket, "POST", "/auth",
+                "{\"auth\":\"" + java.util.Base64.getEncoder().encodeToString("me:wrong".getBytes()) + "\"}");
+        assertEquals(401, refused.status());
+        assertTrue(engine.calls.contains("login me null"), engine.calls.toString());
     }
 
     @Test

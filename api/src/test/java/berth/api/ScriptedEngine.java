@@ -26,6 +26,7 @@ import berth.engine.model.VolumePruneReport;
 import berth.engine.model.WaitResponse;
 import berth.oci.container.ContainerConfig;
 import berth.oci.container.HostConfig;
+import berth.oci.errors.InvalidArgument;
 import berth.oci.errors.NotFound;
 import berth.oci.errors.NotModified;
 
@@ -42,6 +43,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
+import berth.registry.client.AuthConfig;
+import berth.registry.client.ProgressListener;
+import berth.registry.client.RegistryClient;
 
 /**
  * A test double of {@link Engine} for the protocol layer: it records each call as a line ("start c1"), knows a few
@@ -162,6 +166,44 @@ final class ScriptedEngine implements Engine {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    @Override
+    public void pullImage(String image, String tag, String platform, AuthConfig auth, ProgressListener listener) {
+        call("pull " + image + " tag=" + tag + " platform=" + platform + " user=" + auth.username());
+        if (image.equals("missing")) {
+            throw new NotFound("manifest for missing:latest not found: manifest unknown: manifest unknown");
+        }
+        listener.layer(tag, "Pulling from library/" + image);
+        listener.layer("a3ed95caeb02", "Pulling fs layer");
+        listener.bytes("a3ed95caeb02", "Downloading", 512, 1024);
+        if (image.equals("broken")) {
+            throw new InvalidArgument("filesystem layer verification failed for digest sha256:" + "a".repeat(64));
+        }
+        listener.layer("a3ed95caeb02", "Pull complete");
+        listener.status("Status: Downloaded newer image for " + image + ":" + tag);
+    }
+
+    @Override
+    public List<RegistryClient.PushResult> pushImage(String name, String tag, AuthConfig auth, ProgressListener listener) {
+        call("push " + name + " tag=" + tag);
+        listener.status("The push refers to repository [docker.io/library/" + name + "]");
+        listener.layer("a3ed95caeb02", "Pushed");
+        return List.of(new RegistryClient.PushResult(tag, berth.oci.Digest.parse("sha256:" + "b".repeat(64)), 527));
+    }
+
+    @Override
+    public void login(AuthConfig auth) {
+        call("login " + auth.username() + " " + auth.serveraddress());
+        if (!"secret".equals(auth.password())) {
+            throw new berth.oci.errors.Unauthorized("unauthorized: incorrect username or password");
+        }
+    }
+
+    @Override
+    public List<RegistryClient.SearchResult> searchImages(String term, int limit, AuthConfig auth) {
+        call("search " + term + " " + limit);
+        return List.of(new RegistryClient.SearchResult("localhost:5000/busybox", "", 0, false, false));
     }
 
     @Override

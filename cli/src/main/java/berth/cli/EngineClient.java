@@ -136,10 +136,17 @@ public final class EngineClient {
 
     /** A call whose answer body is streamed by the caller (logs, events, save); error answers throw. */
     public Response stream(String method, String path, Query q, InputStream body, long length, String contentType) {
+        return stream(method, path, q, body, length, contentType, Map.of());
+    }
+
+    /** As {@link #stream(String, String, Query, InputStream, long, String)}, with more request headers (X-Registry-Auth). */
+    public Response stream(String method, String path, Query q, InputStream body, long length, String contentType,
+                           Map<String, String> extraHeaders) {
         String target = target(path, q);
         HttpConnection c = connect();
         try {
             Map<String, String> h = headers();
+            h.putAll(extraHeaders);
             if (body != null) {
                 h.put("Content-Type", contentType);
             }
@@ -165,10 +172,16 @@ public final class EngineClient {
 
     /** A JSON call: the parsed answer, or null for an empty body. The connection is reused. */
     public Object call(String method, String path, Query q, Object jsonBody) {
+        return call(method, path, q, jsonBody, Map.of());
+    }
+
+    /** As {@link #call(String, String, Query, Object)}, with more request headers (X-Registry-Auth). */
+    public Object call(String method, String path, Query q, Object jsonBody, Map<String, String> extraHeaders) {
         String target = target(path, q);
         HttpConnection c = connect();
         try {
             Map<String, String> h = headers();
+            h.putAll(extraHeaders);
             byte[] body = jsonBody(jsonBody, h);
             Response r = c.exchange(method, target, h, body);
             if (r.status() >= 400) {

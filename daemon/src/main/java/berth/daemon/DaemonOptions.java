@@ -1,6 +1,7 @@
 package berth.daemon;
 
 import berth.api.ApiServer;
+import berth.registry.client.RegistryConfig;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,8 +11,8 @@ import java.util.List;
  * berthd's command line: where its state, runtime state and API sockets live, the TLS material without which
  * a TCP address is refused, and where the built-in registry serves, if it does.
  */
-record DaemonOptions(Path root, Path execRoot, List<String> hosts, ApiServer.Tls tls, String registryAddress,
-                     Path registryRoot) {
+record DaemonOptions(Path root, Path execRoot, List<String> hosts, ApiServer.Tls tls, RegistryConfig registry,
+                     String registryAddress, Path registryRoot) {
     static final String USAGE = """
             Usage: berthd [--root DIR] [--exec-root DIR] [--host ADDR]... [--tlsverify --tlscacert FILE --tlscert FILE --tlskey FILE]
               --root DIR        persistent state (default /var/lib/berth)
@@ -25,6 +26,11 @@ record DaemonOptions(Path root, Path execRoot, List<String> hosts, ApiServer.Tls
               --registry-addr HOST:PORT  also serve Berth's OCI registry there (plain HTTP, anonymous; as
                                 `berth registry serve`, which has the auth and TLS options)
               --registry-root DIR        the registry's directory (default <root>/registry)
+              --insecure-registry HOST[:PORT]|CIDR   a registry spoken to over plain HTTP (loopback always is); repeatable
+              --registry-mirror URL                  a mirror of Docker Hub tried first; repeatable
+              --max-concurrent-downloads N           layers pulled at once (default 3)
+              --max-concurrent-uploads N             layers pushed at once (default 5)
+              --config-file FILE                     a daemon.json with insecure-registries, registry-mirrors, max-concurrent-*
             """;
 
     static DaemonOptions parse(String[] args) {
@@ -37,6 +43,7 @@ record DaemonOptions(Path root, Path execRoot, List<String> hosts, ApiServer.Tls
         Path key = null;
         String registryAddress = null;
         Path registryRoot = null;
+        RegistrySettings registry = new RegistrySettings();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             String value = null;
@@ -56,6 +63,8 @@ record DaemonOptions(Path root, Path execRoot, List<String> hosts, ApiServer.Tls
                 case "--registry-addr" -> registryAddress = value != null ? value : next(args, ++i, arg);
                 case "--registry-root" -> registryRoot = Path.of(value != null ? value : next(args, ++i, arg));
                 case "--help", "-h" -> throw new UsageException(USAGE, 0);
+                case String option when RegistrySettings.isOption(option) ->
+                        registry.take(option, value != null ? value : next(args, ++i, arg));
                 default -> throw new UsageException("berthd: unknown option " + arg + "\n" + USAGE, 2);
             }
         }
@@ -70,7 +79,8 @@ record DaemonOptions(Path root, Path execRoot, List<String> hosts, ApiServer.Tls
             tls = new ApiServer.Tls(caCert, cert, key);
         }
         return new DaemonOptions(root.toAbsolutePath(), execRoot.toAbsolutePath(), List.copyOf(hosts), tls,
-                registryAddress, (registryRoot != null ? registryRoot : root.resolve("registry")).toAbsolutePath());
+                registry.config(), registryAddress,
+                (registryRoot != null ? registryRoot : root.resolve("registry")).toAbsolutePath());
     }
 
     private static String next(String[] args, int i, String option) {

@@ -20,6 +20,9 @@ import berth.engine.model.VolumePruneReport;
 import berth.engine.model.WaitResponse;
 import berth.oci.container.ContainerConfig;
 import berth.oci.container.HostConfig;
+import berth.registry.client.AuthConfig;
+import berth.registry.client.ProgressListener;
+import berth.registry.client.RegistryClient;
 
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -76,6 +79,22 @@ public interface Engine {
 
     /** Loads a docker-archive or OCI layout; returns docker's lines, e.g. {@code Loaded image: busybox:latest}. */
     List<String> loadImages(InputStream archive);
+
+    // --- registries -------------------------------------------------------------------------------------
+
+    /**
+     * {@code docker pull}: {@code tag} may be a tag, a digest or empty (every tag); progress goes to
+     * {@code listener} in docker's words. Failures before the first event leave nothing reported.
+     */
+    void pullImage(String image, String tag, String platform, AuthConfig auth, ProgressListener listener);
+
+    /** {@code docker push}: one tag, or every local tag of the repository when {@code tag} is empty. */
+    List<RegistryClient.PushResult> pushImage(String name, String tag, AuthConfig auth, ProgressListener listener);
+
+    /** {@code POST /auth}: whether the registry takes these credentials ({@link berth.oci.errors.Unauthorized} if not). */
+    void login(AuthConfig auth);
+
+    List<RegistryClient.SearchResult> searchImages(String term, int limit, AuthConfig auth);
 
     // --- containers -------------------------------------------------------------------------------------
 

@@ -27,6 +27,10 @@ import berth.runtime.Host;
 import berth.runtime.HostSetup;
 import berth.runtime.OciRuntime;
 import berth.runtime.SeccompBpfCache;
+import berth.registry.client.AuthConfig;
+import berth.registry.client.ProgressListener;
+import berth.registry.client.RegistryClient;
+import berth.registry.client.RegistryConfig;
 import berth.store.ContentStore;
 import berth.store.Layout;
 import berth.store.image.ImageStore;
@@ -73,16 +77,19 @@ public final class LocalEngine implements Engine, AutoCloseable {
     private final CommitService commits;
     private final ContainerStats stats;
     private final DiskUsage diskUsage;
+    private final RegistryService registries;
 
     private LocalEngine(Layout layout, MetadataStore metadata, Host host, Snapshotter snapshotter,
                         String storageDriver, Conmon conmon, Map<String, OciRuntime> runtimes,
-                        SeccompBpfCache seccompFilters) {
+                        SeccompBpfCache seccompFilters, RegistryConfig registryConfig) {
         this.layout = layout;
         this.metadata = metadata;
         this.host = host;
         this.storageDriver = storageDriver;
         ContentStore content = new ContentStore(layout);
-        this.images = new ImageService(new ImageStore(content, metadata, snapshotter), metadata, events);
+        ImageStore imageStore = new ImageStore(content, metadata, snapshotter);
+        this.images = new ImageService(imageStore, metadata, events);
+        this.registries = new RegistryService(new RegistryClient(registryConfig, content, imageStore), events);
         this.volumes = new VolumeService(layout, metadata, events);
         this.containers = new ContainerService(layout, metadata, snapshotter, images, events, host, conmon, runtimes,
                 seccompFilters, new ContainerMounts(volumes));
@@ -97,6 +104,11 @@ public final class LocalEngine implements Engine, AutoCloseable {
 
     /** Opens (or creates) the engine whose state is under {@code root} and runtime state under {@code execRoot}. */
     public static LocalEngine open(Path root, Path execRoot) {
+        return open(root, execRoot, RegistryConfig.DEFAULT);
+    }
+
+    /** As {@link #open(Path, Path)}, with the daemon's registry settings (insecure registries, mirrors). */
+    public static LocalEngine open(Path root, Path execRoot, RegistryConfig registryConfig) {
         Host host = new HostSetup(true).prepare();
         Layout layout = new Layout(root);
         layout.createDirectories();
@@ -116,7 +128,7 @@ public final class LocalEngine implements Engine, AutoCloseable {
                 runtimes.put(name, new OciRuntime(name, binary, execRoot.resolve("runtime").resolve(name))));
         Conmon conmon = new Conmon(host.conmon(), execRoot);
         LocalEngine engine = new LocalEngine(layout, metadata, host, snapshotter, overlay ? "overlay" : "vfs", conmon,
-                runtimes, new SeccompBpfCache(execRoot.resolve("seccomp")));
+                runtimes, new SeccompBpfCache(execRoot.resolve("seccomp")), registryConfig);
         engine.containers.restore();
         engine.volumes.sweep();
         return engine;
@@ -321,6 +333,28 @@ public final class LocalEngine implements Engine, AutoCloseable {
     @Override
     public List<String> loadImages(InputStream archive) {
         return images.load(archive);
+    }
+
+    // --- registries ------------------------------------------------------------------------------------
+
+    @Override
+    public void pullImage(String image, String tag, String platform, AuthConfig auth, ProgressListener listener) {
+        registries.pull(image, tag, platform, auth, listener);
+    }
+
+    @Override
+    public List<RegistryClient.PushResult> pushImage(String name, String tag, AuthConfig auth, ProgressListener listener) {
+        return registries.push(name, tag, auth, listener);
+    }
+
+    @Override
+    public void login(AuthConfig auth) {
+        registries.login(auth);
+    }
+
+    @Override
+    public List<RegistryClient.SearchResult> searchImages(String term, int limit, AuthConfig auth) {
+        return registries.search(term, limit, auth);
     }
 
     // --- containers --------------------------------------------------------------------------------------

@@ -9,7 +9,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -17,6 +19,9 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.regex.Pattern;
 
 /**
  * Blobs by sha256 digest under {@code content/blobs/sha256}. A blob is written to a temporary file under
@@ -25,7 +30,10 @@ import java.util.Optional;
  * named by its true digest, whatever crash came before. Leftovers of interrupted writes are removed at start.
  */
 public final class ContentStore {
+    private static final Pattern PARTIAL = Pattern.compile("[a-f0-9]{64}\\.partial");
     private final Layout layout;
+    private final ConcurrentHashMap<Digest, ReentrantLock> ingesting =
+            new ConcurrentHashMap<>();
 
     /** Opens the store and removes what interrupted writes left in {@code ingest/}. */
     public ContentStore(Layout layout) {
@@ -33,7 +41,9 @@ public final class ContentStore {
         layout.createDirectories();
         try (var stale = Files.list(layout.ingest())) {
             for (Path file : stale.toList()) {
-                Files.deleteIfExists(file);
+                if (!PARTIAL.matcher(file.getFileName().toString()).matches()) {
+                    Files.deleteIfExists(file);
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -65,6 +75,23 @@ public final class ContentStore {
             return new Writer(Files.createTempFile(layout.ingest(), "blob-", ".partial"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The download of blob {@code expected}, resumable: its bytes go to {@code ingest/<hex>.partial}, which outlives
+     * a failed download so the next attempt continues where it stopped ({@link Download#offset()}). One download
+     * per digest at a time: a second caller waits here, then usually finds the blob {@link #contains stored}.
+     */
+    public Download download(Digest expected) {
+        ReentrantLock lock =
+                ingesting.computeIfAbsent(expected, d -> new ReentrantLock());
+        lock.lock();
+        try {
+            return new Download(expected, lock);
+        } catch (IOException | RuntimeException e) {
+            lock.unlock();
+            throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
         }
     }
 
@@ -184,6 +211,101 @@ public final class ContentStore {
         public void close() throws IOException {
             channel.close();
             Files.deleteIfExists(temp);
+        }
+    }
+
+    /**
+     * One resumable download (see {@link ContentStore#download}). Bytes already in the partial file were hashed
+     * when it was opened; append with {@link #stream()}, then {@link #commit()}. {@link #close()} keeps the partial
+     * file unless it was committed or {@link #discard()}ed.
+     */
+    public final class Download implements AutoCloseable {
+        private final Digest expected;
+        private final ReentrantLock lock;
+        private final Path partial;
+        private final FileChannel channel;
+        private final MessageDigest sha256 = Digest.newSha256();
+        private final OutputStream stream;
+        private boolean done;
+
+        private Download(Digest expected, ReentrantLock lock) throws IOException {
+            this.expected = expected;
+            this.lock = lock;
+            this.partial = layout.partial(expected);
+            this.channel = FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            ByteBuffer buffer = ByteBuffer.allocate(256 * 1024);
+            long at = 0;
+            for (int n = channel.read(buffer, at); n > 0; n = channel.read(buffer, at)) {
+                sha256.update(buffer.flip());
+                buffer.clear();
+                at += n;
+            }
+            channel.position(at);
+            this.stream = Channels.newOutputStream(new WritableByteChannel() {
+                @Override
+                public int write(ByteBuffer src) throws IOException {
+                    sha256.update(src.duplicate());
+                    int n = src.remaining();
+                    while (src.hasRemaining()) {
+                        channel.write(src);
+                    }
+                    return n;
+                }
+
+                @Override
+                public boolean isOpen() {
+                    return channel.isOpen();
+                }
+
+                @Override
+                public void close() {
+                }
+            });
+        }
+
+        /** How many bytes an earlier attempt already stored: where to resume. */
+        public long offset() throws IOException {
+            return channel.position();
+        }
+
+        public OutputStream stream() {
+            return stream;
+        }
+
+        /** Drops what was downloaded (a registry that cannot resume, a blob whose bytes were wrong). */
+        public void discard() throws IOException {
+            channel.truncate(0);
+            channel.position(0);
+            sha256.reset();
+        }
+
+        /** Verifies and publishes the blob; a mismatch deletes the partial bytes and is {@link InvalidArgument}. */
+        public void commit() throws IOException {
+            Digest actual = Digest.ofSha256(sha256.digest());
+            if (!actual.equals(expected)) {
+                discard();
+                throw new InvalidArgument("digest mismatch: expected " + expected + ", got " + actual);
+            }
+            channel.force(true);
+            channel.close();
+            Path blob = layout.blob(actual);
+            if (!Files.exists(blob)) {
+                Files.move(partial, blob, StandardCopyOption.ATOMIC_MOVE);
+                syncDirectory(blob.getParent());
+            }
+            done = true;
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                channel.close();
+                if (done || Files.size(partial) == 0) {
+                    Files.deleteIfExists(partial);
+                }
+            } finally {
+                lock.unlock();
+            }
         }
     }
 

@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  * ├── berth.db                     SQLite metadata (WAL: berth.db-wal, berth.db-shm beside it)
  * ├── content/
  * │   ├── blobs/sha256/&lt;hex&gt;       every blob by digest: layers as received, configs, manifests
- * │   └── ingest/                  blobs being written; emptied at start
+ * │   └── ingest/                  blobs being written; emptied at start but for <hex>.partial (a download to resume)
  * ├── overlay/
  * │   ├── &lt;key&gt;/                   one snapshot (':' in a key is '_' on disk)
  * │   │   ├── diff/                its files (the upper dir; for vfs, the whole root file system)
@@ -74,6 +74,11 @@ public final class Layout {
 
     public Path ingest() {
         return root.resolve("content/ingest");
+    }
+
+    /** The partial download of the blob {@code digest}, kept across failures so a retry resumes it. */
+    public Path partial(Digest digest) {
+        return ingest().resolve(digest.hex() + ".partial");
     }
 
     public Path snapshots() {

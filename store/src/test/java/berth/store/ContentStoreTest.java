@@ -67,4 +67,37 @@ class ContentStoreTest {
         new ContentStore(layout);
         assertFalse(Files.exists(partial));
     }
+
+    @Test
+    void aDownloadCutShortIsResumedAcrossRestartsAndPublishedWhole() throws Exception {
+        Layout layout = new Layout(root);
+        ContentStore store = new ContentStore(layout);
+        byte[] data = "0123456789".repeat(1000).getBytes();
+        Digest digest = Digest.sha256(data);
+        try (ContentStore.Download download = store.download(digest)) {
+            download.stream().write(data, 0, 4000);
+        }
+        assertFalse(store.contains(digest));
+        ContentStore reopened = new ContentStore(layout); // a daemon restart keeps the partial download
+        try (ContentStore.Download download = reopened.download(digest)) {
+            assertEquals(4000, download.offset());
+            download.stream().write(data, 4000, data.length - 4000);
+            download.commit();
+        }
+        assertArrayEquals(data, reopened.read(digest));
+        assertFalse(Files.exists(layout.partial(digest)));
+    }
+
+    @Test
+    void aDownloadWithWrongBytesIsRefusedAndItsBytesDropped() throws Exception {
+        Layout layout = new Layout(root);
+        ContentStore store = new ContentStore(layout);
+        Digest digest = Digest.sha256("right".getBytes());
+        try (ContentStore.Download download = store.download(digest)) {
+            download.stream().write("wrong".getBytes());
+            assertThrows(InvalidArgument.class, download::commit);
+        }
+        assertFalse(store.contains(digest));
+        assertFalse(Files.exists(layout.partial(digest)));
+    }
 }

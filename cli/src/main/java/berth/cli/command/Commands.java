@@ -24,6 +24,11 @@ public final class Commands {
                 case "import" -> new ImageCommands.Import();
                 case "save" -> new ImageCommands.Save();
                 case "load" -> new ImageCommands.Load();
+                case "pull" -> new RegistryCommands.Pull();
+                case "push" -> new RegistryCommands.Push();
+                case "login" -> new RegistryCommands.Login();
+                case "logout" -> new RegistryCommands.Logout();
+                case "search" -> new RegistryCommands.Search();
                 case "version" -> new SystemCommands.Version();
                 case "info" -> new SystemCommands.Info();
                 case "events" -> new SystemCommands.Events();
@@ -48,6 +53,8 @@ public final class Commands {
                 case "import" -> new ImageCommands.Import();
                 case "save" -> new ImageCommands.Save();
                 case "load" -> new ImageCommands.Load();
+                case "pull" -> new RegistryCommands.Pull();
+                case "push" -> new RegistryCommands.Push();
                 case "prune" -> new ImageCommands.Prune();
                 case "inspect" -> new ContainerCommands.Inspect(ContainerCommands.Inspect.IMAGE);
                 default -> null;
@@ -67,7 +74,7 @@ public final class Commands {
                 case "prune" -> new DiskCommands.Prune();
                 default -> null;
             };
-            case "registry" -> RegistryCommands.lookup(verb);
+            case "registry" -> RegistryServerCommands.lookup(verb);
             default -> null;
         };
     }
@@ -133,13 +140,18 @@ public final class Commands {
                   inspect     Return low-level information on Berth objects
                   kill        Kill one or more running containers
                   load        Load an image from a tar archive or STDIN
+                  login       Authenticate to a registry
+                  logout      Log out from a registry
                   logs        Fetch the logs of a container
                   pause       Pause all processes within one or more containers
+                  pull        Download an image from a registry
+                  push        Upload an image to a registry
                   rename      Rename a container
                   restart     Restart one or more containers
                   rm          Remove one or more containers
                   rmi         Remove one or more images
                   save        Save one or more images to a tar archive (streamed to STDOUT by default)
+                  search      Search a registry for images
                   start       Start one or more stopped containers
                   stats       Display a live stream of container(s) resource usage statistics
                   stop        Stop one or more running containers
@@ -177,7 +189,7 @@ public final class Commands {
                     Manage images
 
                     Commands:
-                      history, import, inspect, load, ls, prune, rm, save, tag
+                      history, import, inspect, load, ls, prune, pull, push, rm, save, tag
 
                     Run 'berth image COMMAND --help' for more information on a command.
                     """;
@@ -192,7 +204,7 @@ public final class Commands {
 
                     Run 'berth volume COMMAND --help' for more information on a command.
                     """;
-            case "registry" -> RegistryCommands.USAGE;
+            case "registry" -> RegistryServerCommands.USAGE;
             default -> """
 
                     Usage:  berth system COMMAND

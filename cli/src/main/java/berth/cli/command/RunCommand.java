@@ -158,21 +158,10 @@ public final class RunCommand extends BerthCommand {
         return Json.str(answer, "Id");
     }
 
-    /** Pulls through POST /images/create, printing docker's non-TTY progress lines. */
+    /** Pulls through POST /images/create with the user's registry credentials, drawing docker's progress. */
     private void pull(String image) {
         String ref = normalize(image);
-        int at = ref.indexOf('@');
-        int colon = ref.lastIndexOf(':');
-        String from = at >= 0 ? ref.substring(0, at) : ref.substring(0, colon);
-        String tag = at >= 0 ? ref.substring(at + 1) : ref.substring(colon + 1);
-        Response r = engine().stream("POST", "/images/create", EngineClient.query().add("fromImage", from).add("tag", tag), null, -1, null);
-        try (InputStream in = r.body()) {
-            ImageCommands.printProgress(cli, in, flags.quiet);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        } finally {
-            r.connection().close();
-        }
+        RegistryCommands.pull(cli, RegistryCommands.Split.of(ref), flags.platform, flags.quiet, cli.err);
     }
 
     /** busybox → busybox:latest (a digest or a tag is kept). */

@@ -5,7 +5,7 @@ package berth.oci.errors;
  * the API maps each kind to its HTTP status in one place. Anything else is a server fault.
  */
 public abstract sealed class EngineException extends RuntimeException
-        permits NotFound, Conflict, InvalidArgument, NotModified, Unavailable, CannotInvoke {
+        permits NotFound, Conflict, InvalidArgument, NotModified, Unavailable, CannotInvoke, Unauthorized {
     protected EngineException(String message) {
         super(message);
     }

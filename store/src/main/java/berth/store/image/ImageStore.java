@@ -34,6 +34,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
 /**
@@ -49,6 +52,7 @@ public final class ImageStore {
     private final MetadataStore metadata;
     private final Snapshotter snapshotter;
     private final LayerSnapshots layers;
+    private final ConcurrentHashMap<String, ReentrantLock> applying = new ConcurrentHashMap<>();
 
     public ImageStore(ContentStore content, MetadataStore metadata, Snapshotter snapshotter) {
         this.content = content;
@@ -199,6 +203,125 @@ public final class ImageStore {
     /** {@code docker load}: stores every image of a docker-archive or OCI layout, or nothing if any part is bad. */
     public List<LoadedImage> load(InputStream archive) {
         return new ArchiveReader(this, content).read(archive);
+    }
+
+    // --- what a pull and a push need --------------------------------------------------------------------
+
+    /** The image with config digest {@code id}, if it is stored. */
+    public Optional<Image> find(Digest id) {
+        return metadata.image(id).map(this::toImage);
+    }
+
+    /** The image a full reference points at, if any. */
+    public Optional<Digest> taggedImage(ImageRef ref) {
+        return metadata.imageOfTag(ref.toString());
+    }
+
+    /** The digest of the manifest an image was stored with (the one a push sends). */
+    public Digest manifestDigest(Digest imageId) {
+        return record(imageId).manifest();
+    }
+
+    /** Whether the layer with this chain id is unpacked and recorded. */
+    public boolean hasLayer(String chainId) {
+        return layers.exists(chainId) && metadata.layer(chainId).isPresent();
+    }
+
+    public static String chainId(Optional<String> parentChainId, Digest diffId) {
+        return LayerSnapshots.chainId(parentChainId, diffId);
+    }
+
+    /**
+     * Unpacks the stored layer blob {@code blob} on top of {@code parentChainId}, checking that its uncompressed
+     * bytes are {@code diffId}; {@code watch} may wrap the blob's stream (to count its bytes). A layer already
+     * unpacked, by this or a concurrent pull, is not unpacked again. The snapshot is not an image's until
+     * {@link #putImage} records it.
+     */
+    public LayerRecord applyLayer(Digest blob, Optional<String> parentChainId, Digest diffId,
+                                  UnaryOperator<InputStream> watch) {
+        String chainId = chainId(parentChainId, diffId);
+        ReentrantLock lock = applying.computeIfAbsent(chainId, k -> new ReentrantLock());
+        lock.lock();
+        try (InputStream in = watch.apply(content.open(blob))) {
+            Optional<LayerRecord> known = metadata.layer(chainId);
+            if (layers.exists(chainId) && known.isPresent()) {
+                return known.get();
+            }
+            long size = layers.exists(chainId)
+                    ? layers.measure(in).contentSize()
+                    : layers.apply(in, parentChainId, Optional.of(diffId)).unpacked().contentSize();
+            return new LayerRecord(chainId, diffId, parentChainId.orElse(null), size);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether layers may be unpacked in parallel ({@link #unpackLayer}) and stacked in order afterwards. */
+    public boolean unpacksInParallel() {
+        return layers.unpacksIndependently();
+    }
+
+    /** A layer unpacked on its own by {@link #unpackLayer}, to be {@link #stackLayer}ed or {@link #discard}ed. */
+    public static final class UnpackedBlob {
+        private final LayerSnapshots.Detached detached;
+
+        private UnpackedBlob(LayerSnapshots.Detached detached) {
+            this.detached = detached;
+        }
+    }
+
+    /** Unpacks the stored layer blob into a snapshot of its own, beside other layers of the same image. */
+    public UnpackedBlob unpackLayer(Digest blob, UnaryOperator<InputStream> watch) {
+        try (InputStream in = watch.apply(content.open(blob))) {
+            return new UnpackedBlob(layers.unpackDetached(in));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Stacks an unpacked layer on {@code parentChainId}, checking its diff id; see {@link #applyLayer}. */
+    public LayerRecord stackLayer(UnpackedBlob layer, Optional<String> parentChainId, Digest diffId) {
+        Digest actual = layer.detached.unpacked().diffId();
+        if (!actual.equals(diffId)) {
+            layers.discard(layer.detached);
+            throw new InvalidArgument("layer diff id mismatch: expected " + diffId + ", got " + actual);
+        }
+        String chainId = chainId(parentChainId, diffId);
+        ReentrantLock lock = applying.computeIfAbsent(chainId, k -> new ReentrantLock());
+        lock.lock();
+        try {
+            Optional<LayerRecord> known = metadata.layer(chainId);
+            if (layers.exists(chainId)) {
+                layers.discard(layer.detached);
+                return known.orElse(new LayerRecord(chainId, diffId, parentChainId.orElse(null),
+                        layer.detached.unpacked().contentSize()));
+            }
+            LayerSnapshots.Applied applied = layers.stack(layer.detached, parentChainId, Optional.of(diffId));
+            return new LayerRecord(applied.chainId(), diffId, parentChainId.orElse(null), applied.unpacked().contentSize());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public void discard(UnpackedBlob layer) {
+        layers.discard(layer.detached);
+    }
+
+    /**
+     * Records a pulled image: its manifest and config (stored here, after its layers were applied) and its
+     * references; the image becomes visible only now, whole.
+     */
+    public Image putImage(byte[] manifest, byte[] config, List<LayerRecord> imageLayers, List<ImageRef> refs) {
+        Digest manifestDigest = content.put(manifest);
+        Digest id = content.put(config);
+        ImageConfig imageConfig = Json.read(config, ImageConfig.class);
+        long size = imageLayers.stream().mapToLong(LayerRecord::size).sum();
+        String top = imageLayers.isEmpty() ? null : imageLayers.getLast().chainId();
+        metadata.putImage(new ImageRecord(id, manifestDigest, top, createdOf(imageConfig), size, config), imageLayers,
+                refs.stream().map(ImageRef::toString).toList());
+        return image(id);
     }
 
     // The layers of the image, top first, that no other image stands on.

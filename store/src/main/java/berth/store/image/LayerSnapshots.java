@@ -54,6 +54,59 @@ final class LayerSnapshots {
         }
     }
 
+    /** A layer unpacked into a scratch snapshot without a parent, waiting to be {@link #stack}ed. */
+    record Detached(String scratch, UnpackedLayer unpacked) {}
+
+    /** Whether {@link #unpackDetached} may be used: layers then unpack in parallel and are stacked in order. */
+    boolean unpacksIndependently() {
+        return snapshotter.unpacksIndependently();
+    }
+
+    Detached unpackDetached(InputStream layer) {
+        String scratch = "extract-" + Ids.newId().substring(0, 16);
+        boolean done = false;
+        try {
+            Detached detached = new Detached(scratch, unpacker.unpack(layer, snapshotter.prepare(scratch, Optional.empty())));
+            done = true;
+            return detached;
+        } finally {
+            if (!done && snapshotter.exists(scratch)) {
+                snapshotter.remove(scratch);
+            }
+        }
+    }
+
+    /**
+     * Commits a detached layer on top of {@code parentChainId} under its chain id, after checking its diff id; if
+     * that snapshot exists already (another image, a concurrent pull) the scratch copy is dropped.
+     */
+    Applied stack(Detached layer, Optional<String> parentChainId, Optional<Digest> expectedDiffId) {
+        boolean committed = false;
+        try {
+            Digest diffId = layer.unpacked().diffId();
+            if (expectedDiffId.isPresent() && !expectedDiffId.get().equals(diffId)) {
+                throw new InvalidArgument("layer diff id mismatch: expected " + expectedDiffId.get() + ", got " + diffId);
+            }
+            String chainId = chainId(parentChainId, diffId);
+            if (!snapshotter.exists(chainId)) {
+                snapshotter.reparent(layer.scratch(), parentChainId);
+                snapshotter.commit(chainId, layer.scratch());
+                committed = true;
+            }
+            return new Applied(chainId, layer.unpacked());
+        } finally {
+            if (!committed) {
+                discard(layer);
+            }
+        }
+    }
+
+    void discard(Detached layer) {
+        if (snapshotter.exists(layer.scratch())) {
+            snapshotter.remove(layer.scratch());
+        }
+    }
+
     /** Reads a layer through to learn its digests, unpacking nothing (for a layer whose snapshot exists). */
     UnpackedLayer measure(InputStream layer) {
         return unpacker.measure(layer);

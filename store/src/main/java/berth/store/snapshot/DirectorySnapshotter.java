@@ -94,6 +94,28 @@ abstract sealed class DirectorySnapshotter implements Snapshotter permits Overla
     }
 
     @Override
+    public synchronized void reparent(String key, Optional<String> parent) {
+        Path dir = existing(key);
+        if (isCommitted(key)) {
+            throw new InvalidArgument("snapshot " + key + " is already committed");
+        }
+        parent.ifPresent(p -> {
+            if (!isCommitted(p)) {
+                throw new InvalidArgument("parent snapshot " + p + " is not committed");
+            }
+        });
+        try {
+            if (parent.isPresent()) {
+                Files.writeString(dir.resolve(PARENT), parent.get());
+            } else {
+                Files.deleteIfExists(dir.resolve(PARENT));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("setting the parent of snapshot " + key, e);
+        }
+    }
+
+    @Override
     public synchronized void remove(String key) {
         Path dir = existing(key);
         List<String> children = children(key);

@@ -38,6 +38,11 @@ public final class OverlaySnapshotter extends DirectorySnapshotter {
     }
 
     @Override
+    public boolean unpacksIndependently() {
+        return true;
+    }
+
+    @Override
     protected void populate(String key, Path dir, Optional<String> parent) throws IOException {
         Files.createDirectory(dir.resolve("diff"));
         Files.createDirectory(dir.resolve("work"));

@@ -45,4 +45,16 @@ public interface Snapshotter {
 
     /** How a layer unpacked into {@link #diffDir} must write its whiteouts for this snapshotter. */
     WhiteoutMode whiteoutMode();
+
+    /**
+     * Whether a layer's {@link #diffDir} holds the same files whatever its parent is (overlay: only the layer's
+     * own files and whiteouts), so layers may be unpacked side by side into snapshots prepared without a parent
+     * and stacked afterwards with {@link #reparent}. Not so where a snapshot starts as a copy of its parent (vfs).
+     */
+    default boolean unpacksIndependently() {
+        return false;
+    }
+
+    /** Puts active snapshot {@code key}, prepared without a parent, on top of committed {@code parent}. */
+    void reparent(String key, Optional<String> parent);
 }

@@ -1,6 +1,7 @@
 package berth.store.snapshot;
 
 import berth.oci.errors.Conflict;
+import berth.oci.errors.InvalidArgument;
 import berth.oci.errors.NotFound;
 import berth.store.Layout;
 import berth.store.layer.WhiteoutMode;
@@ -80,6 +81,28 @@ abstract class SnapshotterContract {
         assertEquals(child, snapshotter.mount("child"), "mounting again is a no-op");
         snapshotter.unmount("child");
         assertFalse(MountTable.isMountPoint(child));
+    }
+
+    @Test
+    void aLayerPreparedAloneIsStackedByReparent() throws Exception {
+        Files.writeString(snapshotter.prepare("base-active", Optional.empty()).resolve("base.txt"), "base");
+        Path upper = snapshotter.prepare("upper-active", Optional.empty());
+        Files.writeString(upper.resolve("upper.txt"), "upper");
+        assertThrows(InvalidArgument.class, () -> snapshotter.reparent("upper-active", Optional.of("base-active")),
+                "the parent must be committed");
+        snapshotter.commit("base", "base-active");
+        snapshotter.reparent("upper-active", Optional.of("base"));
+        snapshotter.commit("upper", "upper-active");
+        assertEquals(Optional.of("base"), snapshotter.parent("upper"));
+        assertEquals(List.of("upper"), snapshotter.children("base"));
+        if (snapshotter.unpacksIndependently()) {
+            snapshotter.prepare("container", Optional.of("upper"));
+            Path rootfs = mount("container");
+            assertEquals("base", Files.readString(rootfs.resolve("base.txt")));
+            assertEquals("upper", Files.readString(rootfs.resolve("upper.txt")));
+        }
+        assertThrows(InvalidArgument.class, () -> snapshotter.reparent("upper", Optional.empty()),
+                "a committed snapshot keeps its parent");
     }
 
     @Test
