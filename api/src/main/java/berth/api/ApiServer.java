@@ -152,6 +152,7 @@ public final class ApiServer implements AutoCloseable {
         new SystemEndpoints(engine).register(router);
         new ImageEndpoints(engine).register(router);
         new ContainerEndpoints(engine).register(router);
+        new NetworkEndpoints(engine).register(router);
         return router;
     }
 

@@ -1,6 +1,7 @@
 package berth.daemon;
 
 import berth.api.ApiServer;
+import berth.network.NetworkOptions;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,7 +11,7 @@ import java.util.List;
  * berthd's command line: where its state, runtime state and API sockets live, and the TLS material without which
  * a TCP address is refused.
  */
-record DaemonOptions(Path root, Path execRoot, List<String> hosts, ApiServer.Tls tls) {
+record DaemonOptions(Path root, Path execRoot, List<String> hosts, ApiServer.Tls tls, NetworkOptions network) {
     static final String USAGE = """
             Usage: berthd [--root DIR] [--exec-root DIR] [--host ADDR]... [--tlsverify --tlscacert FILE --tlscert FILE --tlskey FILE]
               --root DIR        persistent state (default /var/lib/berth)
@@ -21,6 +22,10 @@ record DaemonOptions(Path root, Path execRoot, List<String> hosts, ApiServer.Tls
               --tlscacert FILE  CA certificate (PEM) that client certificates must chain to
               --tlscert FILE    the server's certificate (PEM)
               --tlskey FILE     the server's private key (PEM, PKCS#8)
+              --bridge NAME     the default network's bridge interface (default berth0)
+              --bip CIDR        the default bridge's address and subnet (default 10.66.0.1/16)
+              --default-address-pool base=CIDR,size=N
+                                where user-defined networks take their subnets (default base=10.67.0.0/16,size=24)
             """;
 
     static DaemonOptions parse(String[] args) {
@@ -31,6 +36,7 @@ record DaemonOptions(Path root, Path execRoot, List<String> hosts, ApiServer.Tls
         Path caCert = null;
         Path cert = null;
         Path key = null;
+        NetworkOptions network = NetworkOptions.defaults();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             String value = null;
@@ -47,6 +53,10 @@ record DaemonOptions(Path root, Path execRoot, List<String> hosts, ApiServer.Tls
                 case "--tlscacert" -> caCert = Path.of(value != null ? value : next(args, ++i, arg));
                 case "--tlscert" -> cert = Path.of(value != null ? value : next(args, ++i, arg));
                 case "--tlskey" -> key = Path.of(value != null ? value : next(args, ++i, arg));
+                case "--bridge", "-b" -> network = network(network::withBridge, value != null ? value : next(args, ++i, arg));
+                case "--bip" -> network = network(network::withBip, value != null ? value : next(args, ++i, arg));
+                case "--default-address-pool" ->
+                        network = network(network::withPool, value != null ? value : next(args, ++i, arg));
                 case "--help", "-h" -> throw new UsageException(USAGE, 0);
                 default -> throw new UsageException("berthd: unknown option " + arg + "\n" + USAGE, 2);
             }
@@ -61,7 +71,15 @@ record DaemonOptions(Path root, Path execRoot, List<String> hosts, ApiServer.Tls
             }
             tls = new ApiServer.Tls(caCert, cert, key);
         }
-        return new DaemonOptions(root.toAbsolutePath(), execRoot.toAbsolutePath(), List.copyOf(hosts), tls);
+        return new DaemonOptions(root.toAbsolutePath(), execRoot.toAbsolutePath(), List.copyOf(hosts), tls, network);
+    }
+
+    private static NetworkOptions network(java.util.function.Function<String, NetworkOptions> option, String value) {
+        try {
+            return option.apply(value);
+        } catch (RuntimeException e) {
+            throw new UsageException("berthd: " + e.getMessage() + "\n", 2);
+        }
     }
 
     private static String next(String[] args, int i, String option) {

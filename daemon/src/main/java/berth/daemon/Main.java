@@ -27,7 +27,7 @@ public final class Main {
         LocalEngine engine;
         ApiServer server;
         try {
-            engine = LocalEngine.open(options.root(), options.execRoot());
+            engine = LocalEngine.open(options.root(), options.execRoot(), options.network());
             server = new ApiServer(engine, options.hosts(), LocalEngine.VERSION, options.tls());
             server.start();
         } catch (RuntimeException e) {

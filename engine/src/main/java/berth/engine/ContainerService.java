@@ -15,6 +15,7 @@ import berth.engine.model.WaitResponse;
 import berth.oci.Ids;
 import berth.oci.Json;
 import berth.oci.container.ContainerConfig;
+import berth.oci.container.EndpointConfig;
 import berth.oci.container.HostConfig;
 import berth.oci.errors.CannotInvoke;
 import berth.oci.errors.Conflict;
@@ -77,12 +78,13 @@ final class ContainerService {
     private final SpecGenerator specs;
     private final Map<String, OciRuntime> runtimes;
     private final SeccompBpfCache seccompFilters;
+    private final NetworkService networks;
     private final Map<String, LiveContainer> live = new ConcurrentHashMap<>();
     private ExitWatcher exits;
 
     ContainerService(Layout layout, MetadataStore metadata, Snapshotter snapshotter, ImageService images,
                      EventLog events, Host host, Conmon conmon, Map<String, OciRuntime> runtimes,
-                     SeccompBpfCache seccompFilters) {
+                     SeccompBpfCache seccompFilters, NetworkService networks) {
         this.layout = layout;
         this.metadata = metadata;
         this.snapshotter = snapshotter;
@@ -93,6 +95,7 @@ final class ContainerService {
         this.specs = new SpecGenerator(host);
         this.runtimes = runtimes;
         this.seccompFilters = seccompFilters;
+        this.networks = networks;
     }
 
     /**
@@ -186,6 +189,11 @@ final class ContainerService {
     // --- create ------------------------------------------------------------------------------------------
 
     ContainerCreateResponse create(String requestedName, ContainerConfig config, HostConfig hostConfig) {
+        return create(requestedName, config, hostConfig, Map.of());
+    }
+
+    ContainerCreateResponse create(String requestedName, ContainerConfig config, HostConfig hostConfig,
+                                   Map<String, EndpointConfig> endpointsConfig) {
         ContainerConfig requested = config == null ? ContainerConfig.EMPTY : config;
         HostConfig hc = hostConfig == null ? HostConfig.EMPTY : hostConfig;
         if (requested.image() == null || requested.image().isBlank()) {
@@ -198,6 +206,7 @@ final class ContainerService {
         HostConfigCheck.check(hc, host.runtimes().keySet(), Runtime.getRuntime().availableProcessors());
         Image image = images.resolve(requested.image());
         ContainerConfig merged = ConfigMerge.merge(image.config().config(), requested);
+        networks.check(merged, hc, endpointsConfig == null ? Map.of() : endpointsConfig);
         List<String> args = ConfigMerge.args(merged);
         if (args.isEmpty()) {
             throw new InvalidArgument("no command specified");
@@ -217,6 +226,7 @@ final class ContainerService {
         try {
             Files.createDirectories(layout.container(id));
             metadata.insertContainer(new ContainerRecord(id, name, image.id(), Instant.now(), Json.write(doc)));
+            networks.created(id, hc, endpointsConfig == null ? Map.of() : endpointsConfig);
         } catch (IOException | RuntimeException e) {
             snapshotter.remove(id);
             deleteTree(layout.container(id));
@@ -286,10 +296,14 @@ final class ContainerService {
         try {
             Path rootfs = snapshotter.mount(id);
             Path bundle = bundle(id);
-            HostFiles files = HostFiles.write(bundle, doc.config().hostname());
+            NetworkService.Started net = networks.setUp(doc, this::runningId);
+            HostConfig hc = doc.hostConfig();
+            HostFiles files = HostFiles.write(bundle, new HostFiles.Content(doc.config().hostname(), net.address(),
+                    orEmpty(hc.extraHosts()), net.nameservers(), orEmpty(hc.dns()), orEmpty(hc.dnsSearch()),
+                    orEmpty(hc.dnsOptions())));
             ContainerSpecInput input = new ContainerSpecInput(id, rootfs, ConfigMerge.args(doc.config()), doc.config(),
                     doc.hostConfig(), doc.config().hostname(), Optional.of(files.hosts()),
-                    Optional.of(files.resolvConf()), Optional.of(files.hostname()), Optional.empty(), List.of());
+                    Optional.of(files.resolvConf()), Optional.of(files.hostname()), net.netns(), List.of());
             ObjectNode spec = specs.generate(input);
             boolean crun = runtime.name().equals("crun");
             boolean precompiled = crun && seccompFilters.applyTo(spec);
@@ -331,6 +345,7 @@ final class ContainerService {
         }
         conmon.cleanup(id);
         snapshotter.unmount(id);
+        networks.tearDown(id);
         int code = e instanceof CannotInvoke ci ? (ci.notFound() ? 127 : 126) : 128;
         ContainerDoc.RunState failed = new ContainerDoc.RunState("created", 0, code, e.getMessage(),
                 c.doc().state().startedAt(), c.doc().state().finishedAt(), false);
@@ -407,6 +422,36 @@ final class ContainerService {
         conmon.cleanup(id);
         exits.acknowledge(id);
         snapshotter.unmount(id);
+        networks.tearDown(id);
+    }
+
+    /** The id of a running container, for {@code --network container:NAME}. */
+    private String runningId(String name) {
+        LiveContainer other = find(name);
+        if (!other.doc().state().hasProcess()) {
+            throw new Conflict("cannot join network of a non running container: " + other.id());
+        }
+        return other.id();
+    }
+
+    private static List<String> orEmpty(List<String> list) {
+        return list == null ? List.of() : list;
+    }
+
+    // --- networks ----------------------------------------------------------------------------------------
+
+    void connect(String network, String name, EndpointConfig config) {
+        LiveContainer c = find(name);
+        synchronized (c) {
+            networks.connect(c.doc(), c.doc().state().hasProcess(), network, config);
+        }
+    }
+
+    void disconnect(String network, String name) {
+        LiveContainer c = find(name);
+        synchronized (c) {
+            networks.disconnect(c.doc(), network);
+        }
     }
 
     private boolean shouldRestart(ContainerDoc doc) {
@@ -627,6 +672,7 @@ final class ContainerService {
 
     /** Deletes a forgotten container's snapshot and directory; a crash before this is swept at start. */
     private void deleteFiles(String id) {
+        networks.removed(id);
         snapshotter.unmount(id);
         if (snapshotter.exists(id)) {
             snapshotter.remove(id);
@@ -687,12 +733,12 @@ final class ContainerService {
         if (limit > 0 && docs.size() > limit) {
             docs = docs.subList(0, limit);
         }
-        return docs.stream().map(d -> ContainerViews.summary(d, now)).toList();
+        return docs.stream().map(d -> ContainerViews.summary(d, now, networks.settings(d))).toList();
     }
 
     ContainerInspect inspect(String name, List<String> execIds) {
         LiveContainer c = find(name);
-        return ContainerViews.inspect(c.doc(), logPath(c.id()).toString(), execIds);
+        return ContainerViews.inspect(c.doc(), logPath(c.id()).toString(), execIds, networks.settings(c.doc()));
     }
 
     ContainerTop top(String name, String psArgs) {

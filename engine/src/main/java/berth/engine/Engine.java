@@ -15,6 +15,7 @@ import berth.engine.model.PruneReport;
 import berth.engine.model.VersionInfo;
 import berth.engine.model.WaitResponse;
 import berth.oci.container.ContainerConfig;
+import berth.oci.container.EndpointConfig;
 import berth.oci.container.HostConfig;
 
 import java.io.InputStream;
@@ -77,6 +78,10 @@ public interface Engine {
 
     ContainerCreateResponse createContainer(String name, ContainerConfig config, HostConfig hostConfig);
 
+    /** A create with {@code NetworkingConfig.EndpointsConfig}: how the container joins each network (by name). */
+    ContainerCreateResponse createContainer(String name, ContainerConfig config, HostConfig hostConfig,
+                                            Map<String, EndpointConfig> endpointsConfig);
+
     void startContainer(String name);
 
     /** {@code timeoutSeconds} null: the container's own stop timeout; {@code signal} null: its stop signal. */
@@ -125,6 +130,29 @@ public interface Engine {
     /** {@code tail} &lt; 0 means all; {@code since}/{@code until} in unix nanoseconds, 0 meaning open. */
     record LogOptions(boolean stdout, boolean stderr, boolean follow, int tail, long sinceNanos, long untilNanos,
                       boolean timestamps) {}
+
+    // --- networks ---------------------------------------------------------------------------------------
+
+    /** {@code POST /networks/create}; returns the new network's id. */
+    String createNetwork(NetworkCreate request);
+
+    /** The body of a network create, as docker's CLI sends it. */
+    record NetworkCreate(String name, String driver, boolean internal, String subnet, String gateway, String ipRange,
+                         Map<String, String> labels, Map<String, String> options) {}
+
+    /** {@code GET /networks}: docker's network resources, as maps because the shape is wide. */
+    List<Map<String, Object>> listNetworks(Filters filters);
+
+    Map<String, Object> inspectNetwork(String name);
+
+    void removeNetwork(String name);
+
+    /** Removes unused user-defined networks; returns their names. */
+    List<String> pruneNetworks(Filters filters);
+
+    void connectNetwork(String network, String container, EndpointConfig config);
+
+    void disconnectNetwork(String network, String container, boolean force);
 
     // --- exec -------------------------------------------------------------------------------------------
 

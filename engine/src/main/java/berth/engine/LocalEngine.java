@@ -14,7 +14,9 @@ import berth.engine.model.ImageSummary;
 import berth.engine.model.PruneReport;
 import berth.engine.model.VersionInfo;
 import berth.engine.model.WaitResponse;
+import berth.network.NetworkOptions;
 import berth.oci.container.ContainerConfig;
+import berth.oci.container.EndpointConfig;
 import berth.oci.container.HostConfig;
 import berth.runtime.Conmon;
 import berth.runtime.Host;
@@ -56,29 +58,37 @@ public final class LocalEngine implements Engine, AutoCloseable {
     private final MetadataStore metadata;
     private final Host host;
     private final String storageDriver;
-    private final EventLog events = new EventLog();
+    private final EventLog events;
     private final ImageService images;
     private final ContainerService containers;
     private final ContainerStreams streams;
     private final ExecService execs;
+    private final NetworkService networks;
 
     private LocalEngine(Layout layout, MetadataStore metadata, Host host, Snapshotter snapshotter,
                         String storageDriver, Conmon conmon, Map<String, OciRuntime> runtimes,
-                        SeccompBpfCache seccompFilters) {
+                        SeccompBpfCache seccompFilters, NetworkService networks, EventLog events) {
         this.layout = layout;
         this.metadata = metadata;
         this.host = host;
         this.storageDriver = storageDriver;
+        this.events = events;
         ContentStore content = new ContentStore(layout);
         this.images = new ImageService(new ImageStore(content, metadata, snapshotter), metadata, events);
+        this.networks = networks;
         this.containers = new ContainerService(layout, metadata, snapshotter, images, events, host, conmon, runtimes,
-                seccompFilters);
+                seccompFilters, networks);
         this.streams = new ContainerStreams(containers);
         this.execs = new ExecService(containers, conmon, host.boundingCaps());
     }
 
     /** Opens (or creates) the engine whose state is under {@code root} and runtime state under {@code execRoot}. */
     public static LocalEngine open(Path root, Path execRoot) {
+        return open(root, execRoot, NetworkOptions.defaults());
+    }
+
+    /** As {@link #open(Path, Path)}, with the default network's bridge and the pool of user networks' subnets. */
+    public static LocalEngine open(Path root, Path execRoot, NetworkOptions networkOptions) {
         Host host = new HostSetup(true).prepare();
         Layout layout = new Layout(root);
         layout.createDirectories();
@@ -97,9 +107,14 @@ public final class LocalEngine implements Engine, AutoCloseable {
         host.runtimes().forEach((name, binary) ->
                 runtimes.put(name, new OciRuntime(name, binary, execRoot.resolve("runtime").resolve(name))));
         Conmon conmon = new Conmon(host.conmon(), execRoot);
+        EventLog events = new EventLog();
+        NetworkService networks = new NetworkService(metadata, events, networkOptions, execRoot);
+        networks.load();
         LocalEngine engine = new LocalEngine(layout, metadata, host, snapshotter, overlay ? "overlay" : "vfs", conmon,
-                runtimes, new SeccompBpfCache(execRoot.resolve("seccomp")));
+                runtimes, new SeccompBpfCache(execRoot.resolve("seccomp")), networks, events);
         engine.containers.restore();
+        networks.sweep(id -> engine.containers.all().stream()
+                .anyMatch(c -> c.id().equals(id) && c.doc().state().hasProcess()));
         return engine;
     }
 
@@ -231,7 +246,7 @@ public final class LocalEngine implements Engine, AutoCloseable {
     @Override
     public Subscription events(EventQuery query, Consumer<Event> listener) {
         Filters filters = query.filters() == null ? Filters.NONE
-                : query.filters().allowOnly(java.util.Set.of("type", "container", "image", "event", "label"));
+                : query.filters().allowOnly(java.util.Set.of("type", "container", "image", "event", "label", "network"));
         Predicate<Event> keep = event -> eventMatches(event, filters)
                 && (query.sinceNanos() == null || event.timeNano() >= query.sinceNanos())
                 && (query.untilNanos() == null || event.timeNano() <= query.untilNanos());
@@ -246,6 +261,8 @@ public final class LocalEngine implements Engine, AutoCloseable {
                         && (event.actor().id().startsWith(v) || v.equals(attributes.get("name"))))
                 && anyOrEmpty(filters.get("image"), v -> v.equals(attributes.get("image"))
                         || v.equals(attributes.get("name")) || event.actor().id().equals(v))
+                && anyOrEmpty(filters.get("network"), v -> event.type().equals("network")
+                        && (event.actor().id().startsWith(v) || v.equals(attributes.get("name"))))
                 && anyOrEmpty(filters.get("label"), v -> {
                     int eq = v.indexOf('=');
                     return eq < 0 ? attributes.containsKey(v) : v.substring(eq + 1).equals(attributes.get(v.substring(0, eq)));
@@ -308,6 +325,12 @@ public final class LocalEngine implements Engine, AutoCloseable {
     @Override
     public ContainerCreateResponse createContainer(String name, ContainerConfig config, HostConfig hostConfig) {
         return containers.create(name, config, hostConfig);
+    }
+
+    @Override
+    public ContainerCreateResponse createContainer(String name, ContainerConfig config, HostConfig hostConfig,
+                                                   Map<String, EndpointConfig> endpointsConfig) {
+        return containers.create(name, config, hostConfig, endpointsConfig);
     }
 
     @Override
@@ -389,6 +412,49 @@ public final class LocalEngine implements Engine, AutoCloseable {
     @Override
     public Subscription containerLogs(String name, LogOptions options, OutputSink out) {
         return streams.logs(name, options, out);
+    }
+
+    // --- networks ----------------------------------------------------------------------------------------
+
+    @Override
+    public String createNetwork(NetworkCreate r) {
+        return networks.create(r.name(), r.driver(), r.internal(), r.subnet(), r.gateway(), r.ipRange(), r.labels(),
+                r.options()).id();
+    }
+
+    @Override
+    public List<Map<String, Object>> listNetworks(Filters filters) {
+        return networks.list(filters == null ? Filters.NONE : filters).stream()
+                .map(n -> networks.resource(n, this::containerName)).toList();
+    }
+
+    @Override
+    public Map<String, Object> inspectNetwork(String name) {
+        return networks.resource(networks.find(name), this::containerName);
+    }
+
+    private String containerName(String id) {
+        return containers.all().stream().filter(c -> c.id().equals(id)).findFirst().map(c -> c.doc().name()).orElse("");
+    }
+
+    @Override
+    public void removeNetwork(String name) {
+        networks.remove(name);
+    }
+
+    @Override
+    public List<String> pruneNetworks(Filters filters) {
+        return networks.prune(filters == null ? Filters.NONE : filters);
+    }
+
+    @Override
+    public void connectNetwork(String network, String container, EndpointConfig config) {
+        containers.connect(network, container, config);
+    }
+
+    @Override
+    public void disconnectNetwork(String network, String container, boolean force) {
+        containers.disconnect(network, container);
     }
 
     // --- exec --------------------------------------------------------------------------------------------

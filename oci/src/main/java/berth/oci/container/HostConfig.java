@@ -46,11 +46,21 @@ public record HostConfig(
         Boolean init,
         Boolean oomKillDisable,
         LogConfig logConfig,
-        List<Integer> consoleSize) {
+        List<Integer> consoleSize,
+        Map<String, List<PortBinding>> portBindings,
+        Boolean publishAllPorts) {
 
     public static final HostConfig EMPTY = new HostConfig(null, null, null, null, null, null, null, null, null, null,
             null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-            null, null, null, null, null, null, null, null, null);
+            null, null, null, null, null, null, null, null, null, null, null);
+
+    public boolean isPublishAllPorts() {
+        return Boolean.TRUE.equals(publishAllPorts);
+    }
+
+    /** {@code -p}: a host address (empty: all) and port (empty or 0: any free one; {@code 8000-8010}: one of those). */
+    @JsonNaming(PropertyNamingStrategies.UpperCamelCaseStrategy.class)
+    public record PortBinding(String hostIp, String hostPort) {}
 
     public boolean isPrivileged() {
         return Boolean.TRUE.equals(privileged);
