@@ -9,7 +9,7 @@ public final class Commands {
     private Commands() {}
 
     public static boolean isGroup(String verb) {
-        return verb.equals("container") || verb.equals("image") || verb.equals("system");
+        return verb.equals("container") || verb.equals("image") || verb.equals("system") || verb.equals("network");
     }
 
     /** The command for {@code group verb}, or for a top-level {@code verb} when group is null; null when unknown. */
@@ -51,6 +51,7 @@ public final class Commands {
                 case "inspect" -> new ContainerCommands.Inspect(ContainerCommands.Inspect.IMAGE);
                 default -> null;
             };
+            case "network" -> NetworkCommands.lookup(verb);
             case "system" -> switch (verb) {
                 case "info" -> new SystemCommands.Info();
                 case "events" -> new SystemCommands.Events();
@@ -77,6 +78,7 @@ public final class Commands {
             case "exec" -> new ContainerCommands.Exec();
             case "top" -> new ContainerCommands.Top();
             case "rename" -> new ContainerCommands.Rename();
+            case "port" -> new PortCommand();
             default -> null;
         };
     }
@@ -99,6 +101,7 @@ public final class Commands {
                 Management Commands:
                   container   Manage containers
                   image       Manage images
+                  network     Manage networks
                   system      Manage Berth
 
                 Commands:
@@ -112,6 +115,7 @@ public final class Commands {
                   load        Load an image from a tar archive or STDIN
                   logs        Fetch the logs of a container
                   pause       Pause all processes within one or more containers
+                  port        List port mappings or a specific mapping for the container
                   rename      Rename a container
                   restart     Restart one or more containers
                   rm          Remove one or more containers
@@ -142,7 +146,7 @@ public final class Commands {
 
                     Commands:
                       attach, create, exec, inspect, kill, logs, ls, pause, prune, rename, restart,
-                      rm, run, start, stop, top, unpause, wait
+                      port, rm, run, start, stop, top, unpause, wait
 
                     Run 'berth container COMMAND --help' for more information on a command.
                     """;
@@ -156,6 +160,17 @@ public final class Commands {
                       history, import, inspect, load, ls, prune, rm, save, tag
 
                     Run 'berth image COMMAND --help' for more information on a command.
+                    """;
+            case "network" -> """
+
+                    Usage:  berth network COMMAND
+
+                    Manage networks
+
+                    Commands:
+                      connect, create, disconnect, inspect, ls, prune, rm
+
+                    Run 'berth network COMMAND --help' for more information on a command.
                     """;
             default -> """
 
