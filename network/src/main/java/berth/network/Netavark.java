@@ -33,6 +33,8 @@ public final class Netavark {
     public record Status(String address, int prefixLength, String gateway, String mac) {}
 
     private static final Path HOST_LOCK = Path.of("/run/lock/berth-netavark.lock");
+    /** A file lock is held per process: threads of this one queue here first. */
+    private static final java.util.concurrent.locks.ReentrantLock PROCESS_LOCK = new java.util.concurrent.locks.ReentrantLock();
 
     private final Path binary;
     private final Path configDir;
@@ -116,6 +118,7 @@ public final class Netavark {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        PROCESS_LOCK.lock();
         try (FileChannel lockFile = FileChannel.open(HOST_LOCK, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
              FileLock ignored = lockFile.lock()) {
             Process p = new ProcessBuilder(binary.toString(), "--config", configDir.toString(), command,
@@ -139,6 +142,8 @@ public final class Netavark {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new Unavailable("interrupted while netavark ran", e);
+        } finally {
+            PROCESS_LOCK.unlock();
         }
     }
 
