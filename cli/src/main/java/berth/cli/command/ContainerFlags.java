@@ -523,6 +523,9 @@ public final class ContainerFlags {
             throw new UserException("invalid argument \"" + spec + "\" for \"-p, --publish\" flag: invalid proto: " + proto, 125);
         }
         List<String> containerPorts = expandRange(containerPort, "-p, --publish", spec);
+        if (hostPort.equals("0")) {
+            hostPort = ""; // docker's way of asking for any free port
+        }
         List<String> hostPorts = hostPort.isEmpty() ? List.of() : expandRange(hostPort, "-p, --publish", spec);
         if (containerPorts.size() > 1 && !hostPorts.isEmpty() && hostPorts.size() != containerPorts.size()) {
             throw new UserException("invalid argument \"" + spec + "\" for \"-p, --publish\" flag: invalid ranges "

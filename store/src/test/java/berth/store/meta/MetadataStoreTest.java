@@ -104,11 +104,31 @@ class MetadataStoreTest {
         assertEquals(diff, store.layer(diff.toString()).orElseThrow().diffId());
         try (var connection = DriverManager.getConnection("jdbc:sqlite:" + root.resolve("berth.db"));
              var rows = connection.createStatement().executeQuery("PRAGMA user_version")) {
-            assertEquals(1, rows.getInt(1));
+            assertEquals(2, rows.getInt(1));
         }
         try (var connection = DriverManager.getConnection("jdbc:sqlite:" + root.resolve("berth.db"));
              var rows = connection.createStatement().executeQuery("PRAGMA journal_mode")) {
             assertEquals("wal", rows.getString(1));
         }
+    }
+
+    @Test
+    void leasesAreUniquePerNetworkAndNetworksInUseStay() {
+        String net = "n".repeat(64);
+        store.insertNetwork(new NetworkRecord(net, "front", "{}".getBytes()));
+        assertThrows(Conflict.class,
+                () -> store.insertNetwork(new NetworkRecord("m".repeat(64), "front", "{}".getBytes())));
+        store.putSandbox("a".repeat(64), "{}".getBytes(), java.util.Map.of(net, "10.0.0.2"));
+        var taken = assertThrows(Conflict.class,
+                () -> store.putSandbox("b".repeat(64), "{}".getBytes(), java.util.Map.of(net, "10.0.0.2")));
+        assertTrue(taken.getMessage().contains("10.0.0.2"), taken.getMessage());
+        assertEquals(List.of("a".repeat(64)), List.copyOf(store.sandboxes().keySet()), "the refused one left nothing");
+        assertThrows(Conflict.class, () -> store.deleteNetwork(net));
+        store.deleteSandbox("a".repeat(64));
+        store.putEndpoint("b".repeat(64), net, "{}".getBytes());
+        assertThrows(Conflict.class, () -> store.deleteNetwork(net));
+        store.deleteContainerNetworking("b".repeat(64));
+        store.deleteNetwork(net);
+        assertTrue(store.networks().isEmpty());
     }
 }
