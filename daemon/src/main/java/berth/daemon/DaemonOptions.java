@@ -26,6 +26,8 @@ record DaemonOptions(Path root, Path execRoot, List<String> hosts, ApiServer.Tls
               --bip CIDR        the default bridge's address and subnet (default 10.66.0.1/16)
               --default-address-pool base=CIDR,size=N
                                 where user-defined networks take their subnets (default base=10.67.0.0/16,size=24)
+              --network-spares N
+                                sandboxes on the default network set up ahead for the next containers (default 4)
             """;
 
     static DaemonOptions parse(String[] args) {
@@ -57,6 +59,7 @@ record DaemonOptions(Path root, Path execRoot, List<String> hosts, ApiServer.Tls
                 case "--bip" -> network = network(network::withBip, value != null ? value : next(args, ++i, arg));
                 case "--default-address-pool" ->
                         network = network(network::withPool, value != null ? value : next(args, ++i, arg));
+                case "--network-spares" -> network = network(network::withSpares, value != null ? value : next(args, ++i, arg));
                 case "--help", "-h" -> throw new UsageException(USAGE, 0);
                 default -> throw new UsageException("berthd: unknown option " + arg + "\n" + USAGE, 2);
             }

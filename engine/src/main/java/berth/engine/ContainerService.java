@@ -422,7 +422,20 @@ final class ContainerService {
         conmon.cleanup(id);
         exits.acknowledge(id);
         snapshotter.unmount(id);
-        networks.tearDown(id);
+        networks.release(id, networkReusable(doc));
+    }
+
+    /**
+     * Whether a container's network namespace is as netavark left it once the container is gone: it could not
+     * change it (no privilege, no NET_ADMIN, no sysctl) and no other container shares it.
+     */
+    private boolean networkReusable(ContainerDoc doc) {
+        HostConfig hc = doc.hostConfig();
+        boolean netAdmin = hc.capAdd() != null && hc.capAdd().stream()
+                .anyMatch(cap -> cap.toUpperCase(java.util.Locale.ROOT).matches("(CAP_)?(NET_ADMIN|ALL)"));
+        boolean shared = live.values().stream().anyMatch(o -> o.doc().state().hasProcess()
+                && String.valueOf(o.doc().hostConfig().networkMode()).startsWith("container:"));
+        return !hc.isPrivileged() && !netAdmin && (hc.sysctls() == null || hc.sysctls().isEmpty()) && !shared;
     }
 
     /** The id of a running container, for {@code --network container:NAME}. */

@@ -61,6 +61,7 @@ final class NetworkService {
     /** container id → network id → how it joins; insertion order is interface order (eth0, eth1, …). */
     private final Map<String, Map<String, EndpointConfig>> endpoints = new ConcurrentHashMap<>();
     private final Map<String, Sandbox> sandboxes = new ConcurrentHashMap<>();
+    private boolean refilling;
 
     NetworkService(MetadataStore metadata, EventLog events, NetworkOptions options, Path execRoot) {
         this.metadata = metadata;
@@ -102,13 +103,19 @@ final class NetworkService {
         networks.put(wanted.id(), wanted);
     }
 
-    /** Tears down the sandboxes of containers that no longer run (they ended while no daemon ran). */
+    /**
+     * Tears down the sandboxes of containers that no longer run (they ended while no daemon ran); spares are kept
+     * when their namespace survived (a daemon restart, not a reboot), and topped up.
+     */
     void sweep(Predicate<String> running) {
-        for (String id : List.copyOf(sandboxes.keySet())) {
-            if (!running.test(id)) {
-                tearDown(id);
+        for (var e : List.copyOf(sandboxes.entrySet())) {
+            boolean keptSpare = e.getValue().spare() && java.nio.file.Files.exists(Path.of(e.getValue().netns()))
+                    && e.getValue().links().getFirst().subnetMatches(byName(DEFAULT).orElseThrow());
+            if (!keptSpare && !running.test(e.getKey())) {
+                tearDown(e.getKey());
             }
         }
+        refill();
     }
 
     // --- networks ----------------------------------------------------------------------------------------
@@ -375,40 +382,10 @@ final class NetworkService {
             attach(id, byName(DEFAULT).orElseThrow(), EndpointConfig.EMPTY);
             joined = endpoints.get(id);
         }
-        Sandbox sandbox;
-        Map<String, String> leases = new LinkedHashMap<>();
-        synchronized (this) {
-            List<PortMapping> ports = publishedPorts(doc);
-            List<Sandbox.Link> links = new ArrayList<>();
-            int index = 0;
-            for (var e : List.copyOf(joined.entrySet())) {
-                Network n = networks.get(e.getKey());
-                if (n == null) {
-                    throw new NotFound("network " + e.getKey() + " not found");
-                }
-                String address = Ipv4Subnet.format(lease(n, e.getValue()));
-                leases.put(n.id(), address);
-                links.add(link(doc, n, e.getValue(), "eth" + index, address, index == 0 ? ports : List.of()));
-                index++;
-            }
-            sandbox = new Sandbox(netnsDir.resolve(id).toString(), links, ports);
-            metadata.putSandbox(id, Json.write(sandbox), leases);
-            sandboxes.put(id, sandbox);
-        }
-        try {
-            NetworkNamespace.create(Path.of(sandbox.netns()));
-            List<Sandbox.Link> done = new ArrayList<>();
-            for (Sandbox.Link l : sandbox.links()) {
-                Netavark.Status status = netavark.setup(Path.of(sandbox.netns()), l.request()).get(l.networkName());
-                done.add(status == null ? l : new Sandbox.Link(l.networkId(), l.networkName(), l.interfaceName(),
-                        l.address(), status.prefixLength(), status.gateway(), status.mac(), l.aliases(), l.request()));
-                sandbox = new Sandbox(sandbox.netns(), merge(done, sandbox.links()), sandbox.ports());
-                sandboxes.put(id, sandbox);
-            }
-            metadata.putSandbox(id, Json.write(sandbox), leases);
-        } catch (RuntimeException e) {
-            tearDown(id);
-            throw e;
+        Sandbox sandbox = takeSpare(doc, joined).orElse(null);
+        if (sandbox == null) {
+            Map<String, EndpointConfig> wanted = Map.copyOf(joined);
+            sandbox = build(id, doc.name(), List.copyOf(joined.keySet()), wanted::get, () -> publishedPorts(doc), false);
         }
         Sandbox.Link first = sandbox.links().getFirst();
         Network primary = networks.get(first.networkId());
@@ -417,24 +394,167 @@ final class NetworkService {
                 user ? List.of(primary.gateway()) : List.of(), user, "");
     }
 
+    /**
+     * Makes a sandbox for {@code owner} on {@code networkIds} (in interface order): leases addresses and records
+     * them with the sandbox in one change, creates the namespace, then runs netavark for each network. A failure
+     * undoes all of it.
+     */
+    private Sandbox build(String owner, String ownerName, List<String> networkIds,
+                          Function<String, EndpointConfig> configs, java.util.function.Supplier<List<PortMapping>> ports,
+                          boolean spare) {
+        Sandbox sandbox;
+        Map<String, String> leases = new LinkedHashMap<>();
+        synchronized (this) {
+            List<PortMapping> published = ports.get();
+            List<Sandbox.Link> links = new ArrayList<>();
+            int index = 0;
+            for (String networkId : networkIds) {
+                Network n = networks.get(networkId);
+                if (n == null) {
+                    throw new NotFound("network " + networkId + " not found");
+                }
+                EndpointConfig c = configs.apply(networkId);
+                String address = Ipv4Subnet.format(lease(n, c));
+                leases.put(n.id(), address);
+                links.add(link(owner, ownerName, n, c, "eth" + index, address, index == 0 ? published : List.of()));
+                index++;
+            }
+            // a spare is offered only once it is whole
+            sandbox = new Sandbox(netnsDir.resolve(owner).toString(), links, published, false);
+            metadata.putSandbox(owner, Json.write(sandbox), leases);
+            sandboxes.put(owner, sandbox);
+        }
+        try {
+            NetworkNamespace.create(Path.of(sandbox.netns()));
+            List<Sandbox.Link> done = new ArrayList<>();
+            for (Sandbox.Link l : sandbox.links()) {
+                Netavark.Status status = netavark.setup(Path.of(sandbox.netns()), l.request()).get(l.networkName());
+                done.add(status == null ? l : new Sandbox.Link(l.networkId(), l.networkName(), l.interfaceName(),
+                        l.address(), status.prefixLength(), status.gateway(), status.mac(), l.aliases(), l.request()));
+                sandbox = new Sandbox(sandbox.netns(), merge(done, sandbox.links()), sandbox.ports(), false);
+                sandboxes.put(owner, sandbox);
+            }
+            sandbox = sandbox.asSpare(spare);
+            metadata.putSandbox(owner, Json.write(sandbox), leases);
+            sandboxes.put(owner, sandbox);
+        } catch (RuntimeException e) {
+            tearDown(owner);
+            throw e;
+        }
+        return sandbox;
+    }
+
     private static List<Sandbox.Link> merge(List<Sandbox.Link> done, List<Sandbox.Link> all) {
         List<Sandbox.Link> merged = new ArrayList<>(done);
         merged.addAll(all.subList(done.size(), all.size()));
         return merged;
     }
 
-    private Sandbox.Link link(ContainerDoc doc, Network n, EndpointConfig c, String iface, String address,
+    private Sandbox.Link link(String owner, String ownerName, Network n, EndpointConfig c, String iface, String address,
                               List<PortMapping> ports) {
         List<String> aliases = new ArrayList<>();
         if (n.dnsEnabled()) {
-            aliases.add(doc.name());
-            aliases.add(doc.id().substring(0, 12));
+            aliases.add(ownerName);
+            aliases.add(owner.substring(0, 12));
             aliases.addAll(c.aliasList());
         }
-        byte[] request = Netavark.request(doc.id(), doc.name(), List.of(new Attachment(n, iface, address, aliases,
+        byte[] request = Netavark.request(owner, ownerName, List.of(new Attachment(n, iface, address, aliases,
                 c.mac())), ports);
         return new Sandbox.Link(n.id(), n.name(), iface, address, n.ipv4Subnet().prefix(), n.gateway(), c.mac(),
                 c.aliasList(), request);
+    }
+
+    // --- spares: sandboxes made ahead on the default network -------------------------------------------
+
+    /**
+     * Whether a container can take a spare: on the default network alone, asking for no address, MAC or port.
+     * Its sandbox was made under another id; netavark's teardown takes that id back, which the request holds.
+     */
+    private synchronized Optional<Sandbox> takeSpare(ContainerDoc doc, Map<String, EndpointConfig> joined) {
+        Network bridge = byName(DEFAULT).orElseThrow();
+        EndpointConfig c = joined.get(bridge.id());
+        if (joined.size() != 1 || c == null || !c.ipv4().isEmpty() || !c.mac().isEmpty()
+                || !PortRequest.of(doc.hostConfig().portBindings(), doc.hostConfig().isPublishAllPorts(),
+                        doc.config().exposedPorts()).isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<String> spareId = sandboxes.entrySet().stream().filter(e -> e.getValue().spare()
+                && e.getValue().links().size() == 1 && e.getValue().links().getFirst().networkId().equals(bridge.id())
+                && e.getValue().links().getFirst().subnetMatches(bridge)).map(Map.Entry::getKey).findFirst();
+        if (spareId.isEmpty()) {
+            refill();
+            return Optional.empty();
+        }
+        Sandbox s = sandboxes.remove(spareId.get()).asSpare(false);
+        metadata.moveSandbox(spareId.get(), doc.id(), Json.write(s));
+        sandboxes.put(doc.id(), s);
+        refill();
+        return Optional.of(s);
+    }
+
+    private long spareCount() {
+        return sandboxes.values().stream().filter(Sandbox::spare).count();
+    }
+
+    /** Tops up the spares on a background thread, one netavark setup at a time. */
+    private synchronized void refill() {
+        if (refilling || options.spares() <= 0) {
+            return;
+        }
+        refilling = true;
+        Thread.ofVirtual().name("spare-sandboxes").start(() -> {
+            try {
+                while (true) {
+                    synchronized (this) {
+                        if (spareCount() >= options.spares()) {
+                            return;
+                        }
+                    }
+                    String spareId = Ids.newId();
+                    Network bridge = byName(DEFAULT).orElseThrow();
+                    build(spareId, "berth-spare-" + spareId.substring(0, 12), List.of(bridge.id()),
+                            x -> EndpointConfig.EMPTY, List::of, true);
+                }
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "cannot make a spare sandbox: {0}", e.getMessage());
+            } finally {
+                synchronized (this) {
+                    refilling = false;
+                }
+            }
+        });
+    }
+
+    /**
+     * Ends a container's use of its sandbox: a plain one on the default network goes back to the spares when there
+     * is room and nothing else may have changed it ({@code reusable}: no extra capability over the network, no
+     * sysctl, no other container in it); any other is torn down.
+     */
+    void release(String containerId, boolean reusable) {
+        synchronized (this) {
+            Sandbox s = sandboxes.get(containerId);
+            if (s == null) {
+                return;
+            }
+            Network bridge = byName(DEFAULT).orElseThrow();
+            if (reusable && s.ports().isEmpty() && s.links().size() == 1
+                    && s.links().getFirst().networkId().equals(bridge.id()) && s.links().getFirst().subnetMatches(bridge)
+                    && spareCount() < options.spares()
+                    && configOf(containerId).map(c -> c.ipv4().isEmpty() && c.mac().isEmpty()).orElse(false)) {
+                String spareId = Ids.newId();
+                Sandbox spare = s.asSpare(true);
+                metadata.moveSandbox(containerId, spareId, Json.write(spare));
+                sandboxes.remove(containerId);
+                sandboxes.put(spareId, spare);
+                return;
+            }
+        }
+        tearDown(containerId);
+    }
+
+    private Optional<EndpointConfig> configOf(String containerId) {
+        Map<String, EndpointConfig> joined = endpoints.getOrDefault(containerId, Map.of());
+        return joined.size() == 1 ? Optional.of(joined.values().iterator().next()) : Optional.empty();
     }
 
     /** An address on {@code n}: the one asked for, or the lowest free one. Called holding this service's lock. */
@@ -546,7 +666,7 @@ final class NetworkService {
             Sandbox.Link l;
             synchronized (this) {
                 String address = Ipv4Subnet.format(lease(n, c));
-                l = link(doc, n, c, "eth" + s.links().size(), address, List.of());
+                l = link(doc.id(), doc.name(), n, c, "eth" + s.links().size(), address, List.of());
                 s = s.withLink(l);
                 metadata.putSandbox(doc.id(), Json.write(s), leasesOf(s));
                 sandboxes.put(doc.id(), s);

@@ -8,7 +8,10 @@ import java.nio.file.Path;
  * Several engines on one host need different values here; the defaults avoid docker's and podman's.
  */
 public record NetworkOptions(String bridgeName, Ipv4Subnet bridgeSubnet, long bridgeGateway, Ipv4Subnet pool,
-                             int poolSize, Path netavark) {
+                             int poolSize, Path netavark, int spares) {
+    /** How many sandboxes on the default network are kept set up ahead for the next containers. */
+    public static final int SPARES = 4;
+
     public static final Path NETAVARK = Path.of("/usr/lib/podman/netavark");
 
     public NetworkOptions {
@@ -25,7 +28,7 @@ public record NetworkOptions(String bridgeName, Ipv4Subnet bridgeSubnet, long br
 
     public static NetworkOptions defaults() {
         return new NetworkOptions("berth0", Ipv4Subnet.parse("10.66.0.0/16"), Ipv4Subnet.address("10.66.0.1"),
-                Ipv4Subnet.parse("10.67.0.0/16"), 24, NETAVARK);
+                Ipv4Subnet.parse("10.67.0.0/16"), 24, NETAVARK, SPARES);
     }
 
     /** {@code --bip 10.66.0.1/16}: the bridge's address and, by its prefix, the subnet. */
@@ -36,11 +39,21 @@ public record NetworkOptions(String bridgeName, Ipv4Subnet bridgeSubnet, long br
         }
         long address = Ipv4Subnet.address(cidr.substring(0, slash));
         int prefix = Integer.parseInt(cidr.substring(slash + 1));
-        return new NetworkOptions(bridgeName, Ipv4Subnet.containing(address, prefix), address, pool, poolSize, netavark);
+        return new NetworkOptions(bridgeName, Ipv4Subnet.containing(address, prefix), address, pool, poolSize, netavark,
+                spares);
     }
 
     public NetworkOptions withBridge(String name) {
-        return new NetworkOptions(name, bridgeSubnet, bridgeGateway, pool, poolSize, netavark);
+        return new NetworkOptions(name, bridgeSubnet, bridgeGateway, pool, poolSize, netavark, spares);
+    }
+
+    /** {@code --network-spares N}: 0 sets every sandbox up when its container starts. */
+    public NetworkOptions withSpares(String text) {
+        int count = text.matches("\\d{1,2}") ? Integer.parseInt(text) : -1;
+        if (count < 0 || count > 64) {
+            throw new berth.oci.errors.InvalidArgument("invalid --network-spares " + text + ": between 0 and 64");
+        }
+        return new NetworkOptions(bridgeName, bridgeSubnet, bridgeGateway, pool, poolSize, netavark, count);
     }
 
     /** {@code --default-address-pool base=10.67.0.0/16,size=24}. */
@@ -60,6 +73,6 @@ public record NetworkOptions(String bridgeName, Ipv4Subnet bridgeSubnet, long br
         if (base == null || size < base.prefix() || size > 30) {
             throw new berth.oci.errors.InvalidArgument("invalid --default-address-pool " + spec);
         }
-        return new NetworkOptions(bridgeName, bridgeSubnet, bridgeGateway, base, size, netavark);
+        return new NetworkOptions(bridgeName, bridgeSubnet, bridgeGateway, base, size, netavark, spares);
     }
 }

@@ -401,6 +401,16 @@ public final class MetadataStore implements AutoCloseable {
         });
     }
 
+    /** Hands a sandbox and its leases from one owner to another in one change (a spare given to a container). */
+    public void moveSandbox(String from, String to, byte[] doc) {
+        transaction(() -> {
+            update("UPDATE leases SET container_id = ? WHERE container_id = ?", to, from);
+            update("DELETE FROM sandboxes WHERE container_id = ?", from);
+            update("INSERT OR REPLACE INTO sandboxes (container_id, doc) VALUES (?, ?)", to, doc);
+            return null;
+        });
+    }
+
     /** Drops a container's sandbox and releases its leases. */
     public void deleteSandbox(String containerId) {
         transaction(() -> {
