@@ -128,6 +128,7 @@ public final class LocalEngine implements Engine, AutoCloseable {
 
     @Override
     public void close() {
+        networks.close();
         metadata.close();
     }
 
@@ -170,7 +171,7 @@ public final class LocalEngine implements Engine, AutoCloseable {
         info.put("Images", images.count());
         info.put("Driver", storageDriver);
         info.put("DriverStatus", List.of(List.of("Backing Filesystem", "extfs")));
-        info.put("Plugins", Map.of("Volume", List.of(), "Network", List.of("host", "none"), "Log", List.of("k8s-file")));
+        info.put("Plugins", Map.of("Volume", List.of(), "Network", List.of("bridge", "host", "none"), "Log", List.of("k8s-file")));
         info.put("MemoryLimit", true);
         info.put("SwapLimit", host.swapAccounting());
         info.put("CpuCfsPeriod", true);

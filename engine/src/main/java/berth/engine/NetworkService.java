@@ -62,6 +62,7 @@ final class NetworkService {
     private final Map<String, Map<String, EndpointConfig>> endpoints = new ConcurrentHashMap<>();
     private final Map<String, Sandbox> sandboxes = new ConcurrentHashMap<>();
     private boolean refilling;
+    private boolean closed;
 
     NetworkService(MetadataStore metadata, EventLog events, NetworkOptions options, Path execRoot) {
         this.metadata = metadata;
@@ -428,7 +429,7 @@ final class NetworkService {
             NetworkNamespace.create(Path.of(sandbox.netns()));
             List<Sandbox.Link> done = new ArrayList<>();
             for (Sandbox.Link l : sandbox.links()) {
-                Netavark.Status status = netavark.setup(Path.of(sandbox.netns()), l.request()).get(l.networkName());
+                Netavark.Status status = netavark.setup(Path.of(sandbox.netns()), l.request()).get(l.networkId());
                 done.add(status == null ? l : new Sandbox.Link(l.networkId(), l.networkName(), l.interfaceName(),
                         l.address(), status.prefixLength(), status.gateway(), status.mac(), l.aliases(), l.request()));
                 sandbox = new Sandbox(sandbox.netns(), merge(done, sandbox.links()), sandbox.ports(), false);
@@ -458,10 +459,20 @@ final class NetworkService {
             aliases.add(owner.substring(0, 12));
             aliases.addAll(c.aliasList());
         }
-        byte[] request = Netavark.request(owner, ownerName, List.of(new Attachment(n, iface, address, aliases,
-                c.mac())), ports);
-        return new Sandbox.Link(n.id(), n.name(), iface, address, n.ipv4Subnet().prefix(), n.gateway(), c.mac(),
+        String mac = c.mac().isEmpty() ? macOf(address) : c.mac();
+        byte[] request = Netavark.request(owner, ownerName, List.of(new Attachment(n, iface, address, aliases, mac)),
+                ports);
+        return new Sandbox.Link(n.id(), n.name(), iface, address, n.ipv4Subnet().prefix(), n.gateway(), mac,
                 c.aliasList(), request);
+    }
+
+    /**
+     * docker's MAC for an address, {@code 02:42:} and its four bytes: an address handed out again comes back with
+     * the same MAC, so the host's neighbour cache never sends a new container's packets to the last one's MAC.
+     */
+    static String macOf(String address) {
+        long a = Ipv4Subnet.address(address);
+        return String.format("02:42:%02x:%02x:%02x:%02x", a >> 24 & 255, a >> 16 & 255, a >> 8 & 255, a & 255);
     }
 
     // --- spares: sandboxes made ahead on the default network -------------------------------------------
@@ -498,7 +509,7 @@ final class NetworkService {
 
     /** Tops up the spares on a background thread, one netavark setup at a time. */
     private synchronized void refill() {
-        if (refilling || options.spares() <= 0) {
+        if (refilling || closed || options.spares() <= 0) {
             return;
         }
         refilling = true;
@@ -506,7 +517,7 @@ final class NetworkService {
             try {
                 while (true) {
                     synchronized (this) {
-                        if (spareCount() >= options.spares()) {
+                        if (closed || spareCount() >= options.spares()) {
                             return;
                         }
                     }
@@ -520,6 +531,7 @@ final class NetworkService {
             } finally {
                 synchronized (this) {
                     refilling = false;
+                    notifyAll();
                 }
             }
         });
@@ -648,6 +660,30 @@ final class NetworkService {
         }
     }
 
+    /**
+     * A daemon stopping in order tears its spares down: no bridge or rule of a stopped daemon stays behind. A daemon
+     * killed leaves them, and the next one takes them back.
+     */
+    void close() {
+        synchronized (this) {
+            closed = true;
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (refilling && System.nanoTime() < deadline) {
+                try {
+                    wait(100);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        for (var e : List.copyOf(sandboxes.entrySet())) {
+            if (e.getValue().spare()) {
+                tearDown(e.getKey());
+            }
+        }
+    }
+
     /** Joins a container to a network: recorded always, and set up at once when it runs. */
     void connect(ContainerDoc doc, boolean running, String networkName, EndpointConfig config) {
         EndpointConfig c = config == null ? EndpointConfig.EMPTY : config;
@@ -673,7 +709,7 @@ final class NetworkService {
             }
             Netavark.Status status;
             try {
-                status = netavark.setup(Path.of(s.netns()), l.request()).get(n.name());
+                status = netavark.setup(Path.of(s.netns()), l.request()).get(n.id());
             } catch (RuntimeException e) {
                 synchronized (this) {
                     Sandbox back = s.without(n.id());

@@ -232,4 +232,28 @@ class NetworkTest extends SharedDaemonTest {
         assertEquals(java.util.List.of("network create ev-net", "network connect ev-net", "network disconnect ev-net",
                 "network destroy ev-net"), events.lines().toList());
     }
+
+    @Test
+    void aNamespaceAContainerCouldChangeIsNeverHandedToAnother() {
+        // NET_ADMIN lets this container add an address to its interface; its namespace must not be reused
+        ok(daemon.berth("run", "--rm", "--cap-add", "NET_ADMIN", "busybox", "ip", "addr", "add", "10.99.99.99/32",
+                "dev", "eth0"));
+        for (int i = 0; i < 6; i++) {
+            String addresses = ok(daemon.berth("run", "--rm", "busybox", "ip", "-4", "-o", "addr", "show", "eth0"));
+            assertFalse(addresses.contains("10.99.99.99"), addresses);
+            assertEquals(1, addresses.lines().count(), addresses);
+        }
+    }
+
+    @Test
+    void anInternalNetworkHasNoRouteOut() {
+        ok(daemon.berth("network", "create", "--internal", "closed-net"));
+        assertEquals("true", ok(daemon.berth("network", "inspect", "-f", "{{.Internal}}", "closed-net")));
+        String routes = ok(daemon.berth("run", "--rm", "--network", "closed-net", "busybox", "ip", "route"));
+        assertFalse(routes.contains("default"), routes);
+        assertTrue(routes.contains("dev eth0"), routes);
+        String open = ok(daemon.berth("run", "--rm", "busybox", "ip", "route"));
+        assertTrue(open.contains("default via"), open);
+        ok(daemon.berth("network", "rm", "closed-net"));
+    }
 }

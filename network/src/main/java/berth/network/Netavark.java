@@ -54,7 +54,9 @@ public final class Netavark {
         ObjectNode info = root.putObject("network_info");
         for (Attachment a : attachments) {
             Network n = a.network();
-            ObjectNode per = networks.putObject(n.name());
+            // netavark names its iptables chains after the network's name: the id keeps two daemons' networks
+            // of the same name (every daemon has a "bridge") from sharing, and tearing down, each other's rules.
+            ObjectNode per = networks.putObject(n.id());
             per.putArray("static_ips").add(a.address());
             ArrayNode aliases = per.putArray("aliases");
             a.aliases().forEach(aliases::add);
@@ -62,8 +64,8 @@ public final class Netavark {
             if (!a.mac().isEmpty()) {
                 per.put("static_mac", a.mac());
             }
-            ObjectNode net = info.putObject(n.name());
-            net.put("name", n.name());
+            ObjectNode net = info.putObject(n.id());
+            net.put("name", n.id());
             net.put("id", n.id());
             net.put("driver", "bridge");
             net.put("network_interface", n.interfaceName());
@@ -89,7 +91,7 @@ public final class Netavark {
         return Json.write(root);
     }
 
-    /** Sets up {@code netns} as {@code request} says; returns each network's status by network name. */
+    /** Sets up {@code netns} as {@code request} says; returns each network's status by network id. */
     public Map<String, Status> setup(Path netns, byte[] request) {
         JsonNode answer = Json.read(run("setup", netns, request), JsonNode.class);
         Map<String, Status> statuses = new LinkedHashMap<>();
@@ -109,6 +111,32 @@ public final class Netavark {
     /** Undoes a setup made with the same {@code request}. */
     public void teardown(Path netns, byte[] request) {
         run("teardown", netns, request);
+        restoreIsolationJump();
+    }
+
+    /**
+     * netavark 1.4 removes the {@code FORWARD -j NETAVARK_ISOLATION_1} jump when it tears down any isolated network,
+     * which would open every other network to its neighbours; put it back while isolation rules remain.
+     */
+    private static void restoreIsolationJump() {
+        if (iptables("-w", "-S", "NETAVARK_ISOLATION_1") == 0
+                && iptables("-w", "-C", "FORWARD", "-j", "NETAVARK_ISOLATION_1") != 0) {
+            iptables("-w", "-I", "FORWARD", "1", "-j", "NETAVARK_ISOLATION_1");
+        }
+    }
+
+    private static int iptables(String... args) {
+        List<String> command = new java.util.ArrayList<>(List.of("iptables"));
+        command.addAll(List.of(args));
+        try {
+            return new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
     }
 
     private byte[] run(String command, Path netns, byte[] request) {
