@@ -224,7 +224,11 @@ density() {
     [ -n "$hostname" ] && ok=$((ok + 1))
   done
   t0=$(date +%s%N)
-  "${cli[@]}" ps -aq | xargs -r -n 50 "${cli[@]}" rm -f > /dev/null
+  # podman's rm -f stops with SIGTERM and a 10 s grace first (httpd as pid 1 ignores it); -t 0 kills at once,
+  # as docker's and berth's rm -f do
+  local rm=(rm -f)
+  [ "$engine" != podman ] || rm=(rm -f -t 0)
+  "${cli[@]}" ps -aq | xargs -r -n 50 "${cli[@]}" "${rm[@]}" > /dev/null
   t1=$(date +%s%N)
   printf '%s\t%d\t%d\t%d\t%d\t%d\t%d\n' "$engine" "$wall" "$before" "$after" "$rss" "$ok" \
     $(((t1 - t0) / 1000000)) >> "$OUT/density.tsv"

@@ -50,6 +50,7 @@ import java.util.regex.Pattern;
 final class NetworkService {
     private static final System.Logger LOG = System.getLogger(NetworkService.class.getName());
     static final String DEFAULT = "bridge";
+    private static final long REFILL_PAUSE_MILLIS = 300;
     private static final Pattern VALID_NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]*");
 
     private final MetadataStore metadata;
@@ -507,7 +508,10 @@ final class NetworkService {
         return sandboxes.values().stream().filter(Sandbox::spare).count();
     }
 
-    /** Tops up the spares on a background thread, one netavark setup at a time. */
+    /**
+     * Tops up the spares on a background thread, one netavark setup at a time, after a pause: a short container
+     * (a {@code run --rm}) usually gives its sandbox back within it, and then nothing needs setting up.
+     */
     private synchronized void refill() {
         if (refilling || closed || options.spares() <= 0) {
             return;
@@ -515,6 +519,7 @@ final class NetworkService {
         refilling = true;
         Thread.ofVirtual().name("spare-sandboxes").start(() -> {
             try {
+                Thread.sleep(REFILL_PAUSE_MILLIS);
                 while (true) {
                     synchronized (this) {
                         if (closed || spareCount() >= options.spares()) {
@@ -528,6 +533,8 @@ final class NetworkService {
                 }
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.WARNING, "cannot make a spare sandbox: {0}", e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             } finally {
                 synchronized (this) {
                     refilling = false;
@@ -538,9 +545,10 @@ final class NetworkService {
     }
 
     /**
-     * Ends a container's use of its sandbox: a plain one on the default network goes back to the spares when there
-     * is room and nothing else may have changed it ({@code reusable}: no extra capability over the network, no
-     * sysctl, no other container in it); any other is torn down.
+     * Ends a container's use of its sandbox: a plain one on the default network goes back to the spares (up to twice
+     * their count, so that a refill that ran meanwhile does not turn it into a teardown) when nothing may have
+     * changed it ({@code reusable}: no extra capability over the network, no sysctl, no other container in it); any
+     * other is torn down.
      */
     void release(String containerId, boolean reusable) {
         synchronized (this) {
@@ -551,7 +559,7 @@ final class NetworkService {
             Network bridge = byName(DEFAULT).orElseThrow();
             if (reusable && s.ports().isEmpty() && s.links().size() == 1
                     && s.links().getFirst().networkId().equals(bridge.id()) && s.links().getFirst().subnetMatches(bridge)
-                    && spareCount() < options.spares()
+                    && spareCount() < 2L * options.spares()
                     && configOf(containerId).map(c -> c.ipv4().isEmpty() && c.mac().isEmpty()).orElse(false)) {
                 String spareId = Ids.newId();
                 Sandbox spare = s.asSpare(true);
