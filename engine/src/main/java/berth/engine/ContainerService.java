@@ -678,6 +678,7 @@ final class ContainerService {
     /** Drops the container's row and tells its waiters; from here on it is gone for every client. */
     private void forget(LiveContainer c) {
         metadata.deleteContainer(c.id());
+        networks.forget(c.id());
         live.remove(c.id());
         publish(c.doc(), "destroy", Map.of());
         c.gone(c.doc().state().exitCode());

@@ -235,27 +235,45 @@ final class NetworkService {
         return links;
     }
 
-    synchronized void remove(String name) {
+    void remove(String name) {
         Network n = find(name);
         if (isBuiltin(n)) {
             throw new Conflict(n.name() + " is a pre-defined network and cannot be removed");
         }
+        refuseAttached(n);
+        // containers already removed whose sandbox is still being torn down: finish that first (outside this
+        // service's lock, which a teardown takes at its end)
+        for (var e : List.copyOf(sandboxes.entrySet())) {
+            if (e.getValue().links().stream().anyMatch(l -> l.networkId().equals(n.id()))) {
+                tearDown(e.getKey());
+            }
+        }
+        synchronized (this) {
+            refuseAttached(n);
+            metadata.deleteNetwork(n.id());
+            networks.remove(n.id());
+        }
+        publish(n, "destroy", Map.of());
+    }
+
+    private void refuseAttached(Network n) {
         if (!attached(n.id()).isEmpty()) {
             throw new Conflict("error while removing network: network " + n.name() + " id " + n.id()
                     + " has active endpoints");
         }
-        metadata.deleteNetwork(n.id());
-        networks.remove(n.id());
-        publish(n, "destroy", Map.of());
     }
 
     /** Removes the user-defined networks no container is attached to; returns their names. */
-    synchronized List<String> prune(Filters filters) {
+    List<String> prune(Filters filters) {
         List<String> removed = new ArrayList<>();
         for (Network n : list(filters.allowOnly(Set.of("label", "until")))) {
             if (!isBuiltin(n) && attached(n.id()).isEmpty()) {
-                remove(n.id());
-                removed.add(n.name());
+                try {
+                    remove(n.id());
+                    removed.add(n.name());
+                } catch (Conflict | NotFound e) {
+                    // a container joined it, or another prune took it, meanwhile
+                }
             }
         }
         return removed;
@@ -340,7 +358,17 @@ final class NetworkService {
                 .put(n.id(), c);
     }
 
-    /** Forgets a removed container's attachments (its sandbox is already gone). */
+    /**
+     * A removed container leaves its networks at once, for every client (a {@code network rm} right after a
+     * {@code run --rm} succeeds); its sandbox is torn down after, by {@link #removed}.
+     */
+    void forget(String containerId) {
+        if (endpoints.remove(containerId) != null) {
+            metadata.deleteEndpoints(containerId);
+        }
+    }
+
+    /** Forgets a removed container's attachments, sandbox and leases. */
     void removed(String containerId) {
         tearDown(containerId);
         endpoints.remove(containerId);
@@ -649,6 +677,16 @@ final class NetworkService {
         if (s == null) {
             return;
         }
+        // one teardown of a sandbox at a time; a second caller waits for the first and finds it gone
+        synchronized (s) {
+            if (sandboxes.get(containerId) != s) {
+                return;
+            }
+            tearDown(containerId, s);
+        }
+    }
+
+    private void tearDown(String containerId, Sandbox s) {
         for (Sandbox.Link l : s.links().reversed()) {
             try {
                 netavark.teardown(Path.of(s.netns()), l.request());

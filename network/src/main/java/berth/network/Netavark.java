@@ -94,6 +94,7 @@ public final class Netavark {
     /** Sets up {@code netns} as {@code request} says; returns each network's status by network id. */
     public Map<String, Status> setup(Path netns, byte[] request) {
         JsonNode answer = Json.read(run("setup", netns, request), JsonNode.class);
+        keepIsolationJump();
         Map<String, Status> statuses = new LinkedHashMap<>();
         answer.fields().forEachRemaining(e -> {
             for (JsonNode iface : e.getValue().path("interfaces")) {
@@ -111,18 +112,29 @@ public final class Netavark {
     /** Undoes a setup made with the same {@code request}. */
     public void teardown(Path netns, byte[] request) {
         run("teardown", netns, request);
-        restoreIsolationJump();
     }
 
     /**
-     * netavark 1.4 removes the {@code FORWARD -j NETAVARK_ISOLATION_1} jump when it tears down any isolated network,
-     * which would open every other network to its neighbours; put it back while isolation rules remain.
+     * netavark 1.4 deletes the {@code FORWARD -j NETAVARK_ISOLATION_1} jump whenever it tears down any isolated
+     * network, opening every other network to its neighbours until the next setup. Berth keeps a jump of its own,
+     * told apart by a comment, that netavark's delete does not match.
      */
-    private static void restoreIsolationJump() {
-        if (iptables("-w", "-S", "NETAVARK_ISOLATION_1") == 0
-                && iptables("-w", "-C", "FORWARD", "-j", "NETAVARK_ISOLATION_1") != 0) {
-            iptables("-w", "-I", "FORWARD", "1", "-j", "NETAVARK_ISOLATION_1");
+    private static void keepIsolationJump() {
+        String[] rule = {"FORWARD", "-m", "comment", "--comment", "berth: netavark isolation", "-j",
+                "NETAVARK_ISOLATION_1"};
+        if (iptables(concat("-w", "-C", rule)) != 0) {
+            List<String> insert = new java.util.ArrayList<>(List.of("-w", "-I", "FORWARD", "1"));
+            insert.addAll(List.of(rule).subList(1, rule.length));
+            iptables(insert.toArray(String[]::new));
         }
+    }
+
+    private static String[] concat(String a, String b, String[] rest) {
+        String[] all = new String[rest.length + 2];
+        all[0] = a;
+        all[1] = b;
+        System.arraycopy(rest, 0, all, 2, rest.length);
+        return all;
     }
 
     private static int iptables(String... args) {

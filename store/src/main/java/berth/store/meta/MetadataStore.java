@@ -370,6 +370,11 @@ public final class MetadataStore implements AutoCloseable {
         });
     }
 
+    /** Forgets a container's attachments, keeping its sandbox and leases until they are torn down. */
+    public void deleteEndpoints(String containerId) {
+        transaction(() -> update("DELETE FROM endpoints WHERE container_id = ?", containerId));
+    }
+
     /** Forgets a removed container's attachments, leases and sandbox. */
     public void deleteContainerNetworking(String containerId) {
         transaction(() -> {
