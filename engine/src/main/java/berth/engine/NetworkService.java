@@ -392,16 +392,15 @@ final class NetworkService {
                     throw new Conflict("cannot join the network of container " + other
                             + ": it has no network namespace of its own");
                 }
-                yield new Started(Optional.of(Path.of(s.netns())), "", List.of(), false, otherId);
+                yield new Started(Optional.of(Path.of(s.netns())), "", List.of());
             }
             case NetworkMode.Bridge bridge -> bridgeSetUp(doc);
         };
     }
 
     /** What a started container's files need to know of its network. */
-    record Started(Optional<Path> netns, String address, List<String> nameservers, boolean userNetwork,
-                   String sharedWith) {
-        static final Started NONE = new Started(Optional.empty(), "", List.of(), false, "");
+    record Started(Optional<Path> netns, String address, List<String> nameservers) {
+        static final Started NONE = new Started(Optional.empty(), "", List.of());
     }
 
     private Started bridgeSetUp(ContainerDoc doc) {
@@ -419,9 +418,8 @@ final class NetworkService {
         }
         Sandbox.Link first = sandbox.links().getFirst();
         Network primary = networks.get(first.networkId());
-        boolean user = primary.dnsEnabled();
         return new Started(Optional.of(Path.of(sandbox.netns())), first.address(),
-                user ? List.of(primary.gateway()) : List.of(), user, "");
+                primary.dnsEnabled() ? List.of(primary.gateway()) : List.of());
     }
 
     /**
