@@ -873,24 +873,6 @@ final class NetworkService {
         return containerId.substring(0, 32) + networkId.substring(0, 32);
     }
 
-    /** The published ports of a running container, for {@code ps}. */
-    List<PortMapping> ports(String containerId) {
-        Sandbox s = sandboxes.get(containerId);
-        return s == null ? List.of() : s.ports();
-    }
-
-    /** The network names a container is attached to. */
-    List<String> networkNames(String containerId) {
-        List<String> names = new ArrayList<>();
-        endpoints.getOrDefault(containerId, Map.of()).keySet().forEach(id -> {
-            Network n = networks.get(id);
-            if (n != null) {
-                names.add(n.name());
-            }
-        });
-        return names;
-    }
-
     /** docker's network resource: {@code GET /networks/{id}} and each item of {@code GET /networks}. */
     Map<String, Object> resource(Network n, Function<String, String> containerName) {
         Map<String, Object> r = new LinkedHashMap<>();
