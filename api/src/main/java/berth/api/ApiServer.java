@@ -154,6 +154,7 @@ public final class ApiServer implements AutoCloseable {
         new ContainerEndpoints(engine).register(router);
         new VolumeEndpoints(engine).register(router);
         new FileEndpoints(engine).register(router);
+        new NetworkEndpoints(engine).register(router);
         return router;
     }
 

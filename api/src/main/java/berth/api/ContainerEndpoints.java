@@ -120,7 +120,8 @@ final class ContainerEndpoints {
         ContainerConfig config = convert(tree, ContainerConfig.class);
         JsonNode host = tree.get("HostConfig");
         HostConfig hostConfig = host == null || host.isNull() ? HostConfig.EMPTY : convert(host, HostConfig.class);
-        ex.json(HttpResponseStatus.CREATED, engine.createContainer(blankToNull(ex.query("name")), config, hostConfig));
+        ex.json(HttpResponseStatus.CREATED, engine.createContainer(blankToNull(ex.query("name")), config, hostConfig,
+                NetworkEndpoints.endpointsConfig(tree.path("NetworkingConfig").path("EndpointsConfig"))));
     }
 
     private void waitFor(Exchange ex) {
@@ -247,7 +248,7 @@ final class ContainerEndpoints {
         }
     }
 
-    private static <T> T convert(JsonNode node, Class<T> type) {
+    static <T> T convert(JsonNode node, Class<T> type) {
         try {
             return Json.MAPPER.treeToValue(node, type);
         } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException e) {

@@ -24,7 +24,10 @@ final class SystemEndpoints {
         router.add(HttpMethod.GET, "/_ping", this::ping)
                 .add(HttpMethod.GET, "/version", ex -> ex.json(HttpResponseStatus.OK, engine.version()))
                 .add(HttpMethod.GET, "/info", ex -> ex.json(HttpResponseStatus.OK, engine.info()))
-                .add(HttpMethod.GET, "/events", this::events);
+                .add(HttpMethod.GET, "/events", this::events)
+                // Berth has no builder yet, so no build cache: the docker CLI's system prune asks to prune it anyway.
+                .add(HttpMethod.POST, "/build/prune", ex -> ex.json(HttpResponseStatus.OK,
+                        java.util.Map.of("CachesDeleted", java.util.List.of(), "SpaceReclaimed", 0)));
     }
 
     private void ping(Exchange ex) {

@@ -505,4 +505,48 @@ final class ScriptedEngine implements Engine {
             return stdin.toString(StandardCharsets.UTF_8);
         }
     }
+
+    @Override
+    public ContainerCreateResponse createContainer(String name, ContainerConfig config, HostConfig hostConfig,
+                                                   Map<String, berth.oci.container.EndpointConfig> endpoints) {
+        return createContainer(name, config, hostConfig);
+    }
+
+    @Override
+    public String createNetwork(NetworkCreate request) {
+        calls.add("network create " + request.name());
+        return "n".repeat(64);
+    }
+
+    @Override
+    public List<Map<String, Object>> listNetworks(Filters filters) {
+        calls.add("network ls");
+        return List.of();
+    }
+
+    @Override
+    public Map<String, Object> inspectNetwork(String name) {
+        throw new NotFound("network " + name + " not found");
+    }
+
+    @Override
+    public void removeNetwork(String name) {
+        calls.add("network rm " + name);
+    }
+
+    @Override
+    public List<String> pruneNetworks(Filters filters) {
+        calls.add("network prune");
+        return List.of();
+    }
+
+    @Override
+    public void connectNetwork(String network, String container, berth.oci.container.EndpointConfig config) {
+        calls.add("network connect " + network + " " + container);
+    }
+
+    @Override
+    public void disconnectNetwork(String network, String container, boolean force) {
+        calls.add("network disconnect " + network + " " + container);
+    }
 }

@@ -2,6 +2,7 @@ package berth.daemon;
 
 import berth.api.ApiServer;
 import berth.registry.client.RegistryConfig;
+import berth.network.NetworkOptions;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,8 +12,8 @@ import java.util.List;
  * berthd's command line: where its state, runtime state and API sockets live, the TLS material without which
  * a TCP address is refused, and where the built-in registry serves, if it does.
  */
-record DaemonOptions(Path root, Path execRoot, List<String> hosts, ApiServer.Tls tls, RegistryConfig registry,
-                     String registryAddress, Path registryRoot) {
+record DaemonOptions(Path root, Path execRoot, List<String> hosts, ApiServer.Tls tls, NetworkOptions network,
+                     RegistryConfig registry, String registryAddress, Path registryRoot) {
     static final String USAGE = """
             Usage: berthd [--root DIR] [--exec-root DIR] [--host ADDR]... [--tlsverify --tlscacert FILE --tlscert FILE --tlskey FILE]
               --root DIR        persistent state (default /var/lib/berth)
@@ -23,6 +24,12 @@ record DaemonOptions(Path root, Path execRoot, List<String> hosts, ApiServer.Tls
               --tlscacert FILE  CA certificate (PEM) that client certificates must chain to
               --tlscert FILE    the server's certificate (PEM)
               --tlskey FILE     the server's private key (PEM, PKCS#8)
+              --bridge NAME     the default network's bridge interface (default berth0)
+              --bip CIDR        the default bridge's address and subnet (default 10.66.0.1/16)
+              --default-address-pool base=CIDR,size=N
+                                where user-defined networks take their subnets (default base=10.67.0.0/16,size=24)
+              --network-spares N
+                                sandboxes on the default network set up ahead for the next containers (default 4)
               --registry-addr HOST:PORT  also serve Berth's OCI registry there (plain HTTP, anonymous; as
                                 `berth registry serve`, which has the auth and TLS options)
               --registry-root DIR        the registry's directory (default <root>/registry)
@@ -44,6 +51,7 @@ record DaemonOptions(Path root, Path execRoot, List<String> hosts, ApiServer.Tls
         String registryAddress = null;
         Path registryRoot = null;
         RegistrySettings registry = new RegistrySettings();
+        NetworkOptions network = NetworkOptions.defaults();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             String value = null;
@@ -62,6 +70,11 @@ record DaemonOptions(Path root, Path execRoot, List<String> hosts, ApiServer.Tls
                 case "--tlskey" -> key = Path.of(value != null ? value : next(args, ++i, arg));
                 case "--registry-addr" -> registryAddress = value != null ? value : next(args, ++i, arg);
                 case "--registry-root" -> registryRoot = Path.of(value != null ? value : next(args, ++i, arg));
+                case "--bridge", "-b" -> network = network(network::withBridge, value != null ? value : next(args, ++i, arg));
+                case "--bip" -> network = network(network::withBip, value != null ? value : next(args, ++i, arg));
+                case "--default-address-pool" ->
+                        network = network(network::withPool, value != null ? value : next(args, ++i, arg));
+                case "--network-spares" -> network = network(network::withSpares, value != null ? value : next(args, ++i, arg));
                 case "--help", "-h" -> throw new UsageException(USAGE, 0);
                 case String option when RegistrySettings.isOption(option) ->
                         registry.take(option, value != null ? value : next(args, ++i, arg));
@@ -78,9 +91,17 @@ record DaemonOptions(Path root, Path execRoot, List<String> hosts, ApiServer.Tls
             }
             tls = new ApiServer.Tls(caCert, cert, key);
         }
-        return new DaemonOptions(root.toAbsolutePath(), execRoot.toAbsolutePath(), List.copyOf(hosts), tls,
+        return new DaemonOptions(root.toAbsolutePath(), execRoot.toAbsolutePath(), List.copyOf(hosts), tls, network,
                 registry.config(), registryAddress,
                 (registryRoot != null ? registryRoot : root.resolve("registry")).toAbsolutePath());
+    }
+
+    private static NetworkOptions network(java.util.function.Function<String, NetworkOptions> option, String value) {
+        try {
+            return option.apply(value);
+        } catch (RuntimeException e) {
+            throw new UsageException("berthd: " + e.getMessage() + "\n", 2);
+        }
     }
 
     private static String next(String[] args, int i, String option) {

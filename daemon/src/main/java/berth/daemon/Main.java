@@ -30,7 +30,7 @@ public final class Main {
         ApiServer server;
         RegistryServer registry = null;
         try {
-            engine = LocalEngine.open(options.root(), options.execRoot(), options.registry());
+            engine = LocalEngine.open(options.root(), options.execRoot(), options.network(), options.registry());
             server = new ApiServer(engine, options.hosts(), LocalEngine.VERSION, options.tls());
             server.start();
             if (options.registryAddress() != null) {

@@ -17,6 +17,7 @@ import berth.engine.volume.ContainerMounts;
 import berth.oci.Ids;
 import berth.oci.Json;
 import berth.oci.container.ContainerConfig;
+import berth.oci.container.EndpointConfig;
 import berth.oci.container.HostConfig;
 import berth.oci.errors.CannotInvoke;
 import berth.oci.errors.Conflict;
@@ -80,12 +81,13 @@ final class ContainerService {
     private final Map<String, OciRuntime> runtimes;
     private final SeccompBpfCache seccompFilters;
     private final ContainerMounts mounts;
+    private final NetworkService networks;
     private final Map<String, LiveContainer> live = new ConcurrentHashMap<>();
     private ExitWatcher exits;
 
     ContainerService(Layout layout, MetadataStore metadata, Snapshotter snapshotter, ImageService images,
                      EventLog events, Host host, Conmon conmon, Map<String, OciRuntime> runtimes,
-                     SeccompBpfCache seccompFilters, ContainerMounts mounts) {
+                     SeccompBpfCache seccompFilters, ContainerMounts mounts, NetworkService networks) {
         this.layout = layout;
         this.metadata = metadata;
         this.snapshotter = snapshotter;
@@ -97,6 +99,7 @@ final class ContainerService {
         this.runtimes = runtimes;
         this.seccompFilters = seccompFilters;
         this.mounts = mounts;
+        this.networks = networks;
     }
 
     /**
@@ -192,6 +195,11 @@ final class ContainerService {
     // --- create ------------------------------------------------------------------------------------------
 
     ContainerCreateResponse create(String requestedName, ContainerConfig config, HostConfig hostConfig) {
+        return create(requestedName, config, hostConfig, Map.of());
+    }
+
+    ContainerCreateResponse create(String requestedName, ContainerConfig config, HostConfig hostConfig,
+                                   Map<String, EndpointConfig> endpointsConfig) {
         ContainerConfig requested = config == null ? ContainerConfig.EMPTY : config;
         HostConfig hc = hostConfig == null ? HostConfig.EMPTY : hostConfig;
         if (requested.image() == null || requested.image().isBlank()) {
@@ -204,6 +212,7 @@ final class ContainerService {
         HostConfigCheck.check(hc, host.runtimes().keySet(), Runtime.getRuntime().availableProcessors());
         Image image = images.resolve(requested.image());
         ContainerConfig merged = ConfigMerge.merge(image.config().config(), requested);
+        networks.check(merged, hc, endpointsConfig == null ? Map.of() : endpointsConfig);
         List<String> args = ConfigMerge.args(merged);
         if (args.isEmpty()) {
             throw new InvalidArgument("no command specified");
@@ -226,6 +235,7 @@ final class ContainerService {
             snapshotter.prepare(id, Optional.ofNullable(image.topChainId()));
             Files.createDirectories(layout.container(id));
             metadata.insertContainer(new ContainerRecord(id, name, image.id(), Instant.now(), Json.write(doc)));
+            networks.created(id, hc, endpointsConfig == null ? Map.of() : endpointsConfig);
         } catch (IOException | RuntimeException e) {
             if (snapshotter.exists(id)) {
                 snapshotter.remove(id);
@@ -298,12 +308,16 @@ final class ContainerService {
         try {
             Path rootfs = snapshotter.mount(id);
             Path bundle = bundle(id);
-            HostFiles files = HostFiles.write(bundle, doc.config().hostname());
             ContainerMounts.Prepared prepared = mounts.prepare(doc, rootfs);
             c.setDoc(doc.withMountPoints(prepared.mountPoints()));
+            NetworkService.Started net = networks.setUp(doc, this::runningId);
+            HostConfig hc = doc.hostConfig();
+            HostFiles files = HostFiles.write(bundle, new HostFiles.Content(doc.config().hostname(), net.address(),
+                    orEmpty(hc.extraHosts()), net.nameservers(), orEmpty(hc.dns()), orEmpty(hc.dnsSearch()),
+                    orEmpty(hc.dnsOptions())));
             ContainerSpecInput input = new ContainerSpecInput(id, rootfs, ConfigMerge.args(doc.config()), doc.config(),
                     doc.hostConfig(), doc.config().hostname(), Optional.of(files.hosts()),
-                    Optional.of(files.resolvConf()), Optional.of(files.hostname()), Optional.empty(),
+                    Optional.of(files.resolvConf()), Optional.of(files.hostname()), net.netns(),
                     prepared.specMounts());
             ObjectNode spec = specs.generate(input);
             boolean crun = runtime.name().equals("crun");
@@ -347,6 +361,7 @@ final class ContainerService {
         conmon.cleanup(id);
         mounts.release(c.doc());
         snapshotter.unmount(id);
+        networks.tearDown(id);
         int code = e instanceof CannotInvoke ci ? (ci.notFound() ? 127 : 126) : 128;
         ContainerDoc.RunState failed = new ContainerDoc.RunState("created", 0, code, e.getMessage(),
                 c.doc().state().startedAt(), c.doc().state().finishedAt(), false);
@@ -425,6 +440,49 @@ final class ContainerService {
         exits.acknowledge(id);
         mounts.release(doc);
         snapshotter.unmount(id);
+        networks.release(id, networkReusable(doc));
+    }
+
+    /**
+     * Whether a container's network namespace is as netavark left it once the container is gone: it could not
+     * change it (no privilege, no NET_ADMIN, no sysctl) and no other container shares it.
+     */
+    private boolean networkReusable(ContainerDoc doc) {
+        HostConfig hc = doc.hostConfig();
+        boolean netAdmin = hc.capAdd() != null && hc.capAdd().stream()
+                .anyMatch(cap -> cap.toUpperCase(java.util.Locale.ROOT).matches("(CAP_)?(NET_ADMIN|ALL)"));
+        boolean shared = live.values().stream().anyMatch(o -> o.doc().state().hasProcess()
+                && String.valueOf(o.doc().hostConfig().networkMode()).startsWith("container:"));
+        return !hc.isPrivileged() && !netAdmin && (hc.sysctls() == null || hc.sysctls().isEmpty()) && !shared;
+    }
+
+    /** The id of a running container, for {@code --network container:NAME}. */
+    private String runningId(String name) {
+        LiveContainer other = find(name);
+        if (!other.doc().state().hasProcess()) {
+            throw new Conflict("cannot join network of a non running container: " + other.id());
+        }
+        return other.id();
+    }
+
+    private static List<String> orEmpty(List<String> list) {
+        return list == null ? List.of() : list;
+    }
+
+    // --- networks ----------------------------------------------------------------------------------------
+
+    void connect(String network, String name, EndpointConfig config) {
+        LiveContainer c = find(name);
+        synchronized (c) {
+            networks.connect(c.doc(), c.doc().state().hasProcess(), network, config);
+        }
+    }
+
+    void disconnect(String network, String name) {
+        LiveContainer c = find(name);
+        synchronized (c) {
+            networks.disconnect(c.doc(), network);
+        }
     }
 
     private boolean shouldRestart(ContainerDoc doc) {
@@ -642,6 +700,7 @@ final class ContainerService {
      */
     private void forget(LiveContainer c, boolean removeVolumes) {
         metadata.deleteContainer(c.id());
+        networks.forget(c.id());
         live.remove(c.id());
         mounts.forget(c.doc(), removeVolumes);
         publish(c.doc(), "destroy", Map.of());
@@ -650,6 +709,7 @@ final class ContainerService {
 
     /** Deletes a forgotten container's snapshot and directory; a crash before this is swept at start. */
     private void deleteFiles(String id) {
+        networks.removed(id);
         snapshotter.unmount(id);
         if (snapshotter.exists(id)) {
             snapshotter.remove(id);
@@ -710,12 +770,12 @@ final class ContainerService {
         if (limit > 0 && docs.size() > limit) {
             docs = docs.subList(0, limit);
         }
-        return docs.stream().map(d -> ContainerViews.summary(d, now)).toList();
+        return docs.stream().map(d -> ContainerViews.summary(d, now, networks.settings(d))).toList();
     }
 
     ContainerInspect inspect(String name, List<String> execIds) {
         LiveContainer c = find(name);
-        return ContainerViews.inspect(c.doc(), logPath(c.id()).toString(), execIds);
+        return ContainerViews.inspect(c.doc(), logPath(c.id()).toString(), execIds, networks.settings(c.doc()));
     }
 
     ContainerTop top(String name, String psArgs) {

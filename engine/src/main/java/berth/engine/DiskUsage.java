@@ -31,14 +31,16 @@ final class DiskUsage {
     private final MetadataStore metadata;
     private final ContainerChanges changes;
     private final VolumeService volumes;
+    private final NetworkService networks;
 
     DiskUsage(ContainerService containers, ImageService images, MetadataStore metadata, ContainerChanges changes,
-              VolumeService volumes) {
+              VolumeService volumes, NetworkService networks) {
         this.containers = containers;
         this.images = images;
         this.metadata = metadata;
         this.changes = changes;
         this.volumes = volumes;
+        this.networks = networks;
     }
 
     Map<String, Object> report() {
@@ -50,7 +52,7 @@ final class DiskUsage {
             containersOfImage.merge(doc.imageId(), 1, Integer::sum);
             long sizeRw = changes.sizeRw(doc);
             long imageSize = imageSize(doc.imageId());
-            ContainerSummary s = ContainerViews.summary(doc, now);
+            ContainerSummary s = ContainerViews.summary(doc, now, networks.settings(doc));
             containerRows.add(new ContainerSummary(s.id(), s.names(), s.image(), s.imageId(), s.command(), s.created(),
                     s.ports(), sizeRw, sizeRw + imageSize, s.labels(), s.state(), s.status(), s.hostConfig(),
                     s.networkSettings(), s.mounts()));

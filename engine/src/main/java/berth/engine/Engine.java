@@ -19,6 +19,7 @@ import berth.engine.model.VolumeList;
 import berth.engine.model.VolumePruneReport;
 import berth.engine.model.WaitResponse;
 import berth.oci.container.ContainerConfig;
+import berth.oci.container.EndpointConfig;
 import berth.oci.container.HostConfig;
 import berth.registry.client.AuthConfig;
 import berth.registry.client.ProgressListener;
@@ -99,6 +100,10 @@ public interface Engine {
     // --- containers -------------------------------------------------------------------------------------
 
     ContainerCreateResponse createContainer(String name, ContainerConfig config, HostConfig hostConfig);
+
+    /** A create with {@code NetworkingConfig.EndpointsConfig}: how the container joins each network (by name). */
+    ContainerCreateResponse createContainer(String name, ContainerConfig config, HostConfig hostConfig,
+                                            Map<String, EndpointConfig> endpointsConfig);
 
     void startContainer(String name);
 
@@ -202,6 +207,29 @@ public interface Engine {
 
     /** {@code GET /system/df}: LayersSize, Images, Containers, Volumes and BuildCache. */
     Map<String, Object> diskUsage();
+
+    // --- networks ---------------------------------------------------------------------------------------
+
+    /** {@code POST /networks/create}; returns the new network's id. */
+    String createNetwork(NetworkCreate request);
+
+    /** The body of a network create, as docker's CLI sends it. */
+    record NetworkCreate(String name, String driver, boolean internal, String subnet, String gateway, String ipRange,
+                         Map<String, String> labels, Map<String, String> options) {}
+
+    /** {@code GET /networks}: docker's network resources, as maps because the shape is wide. */
+    List<Map<String, Object>> listNetworks(Filters filters);
+
+    Map<String, Object> inspectNetwork(String name);
+
+    void removeNetwork(String name);
+
+    /** Removes unused user-defined networks; returns their names. */
+    List<String> pruneNetworks(Filters filters);
+
+    void connectNetwork(String network, String container, EndpointConfig config);
+
+    void disconnectNetwork(String network, String container, boolean force);
 
     // --- exec -------------------------------------------------------------------------------------------
 

@@ -20,7 +20,9 @@ import berth.engine.model.VolumePruneReport;
 import berth.engine.model.WaitResponse;
 import berth.engine.volume.ContainerMounts;
 import berth.engine.volume.VolumeService;
+import berth.network.NetworkOptions;
 import berth.oci.container.ContainerConfig;
+import berth.oci.container.EndpointConfig;
 import berth.oci.container.HostConfig;
 import berth.runtime.Conmon;
 import berth.runtime.Host;
@@ -66,7 +68,7 @@ public final class LocalEngine implements Engine, AutoCloseable {
     private final MetadataStore metadata;
     private final Host host;
     private final String storageDriver;
-    private final EventLog events = new EventLog();
+    private final EventLog events;
     private final ImageService images;
     private final ContainerService containers;
     private final ContainerStreams streams;
@@ -79,36 +81,44 @@ public final class LocalEngine implements Engine, AutoCloseable {
     private final DiskUsage diskUsage;
     private final RegistryService registries;
 
+    private final NetworkService networks;
+
     private LocalEngine(Layout layout, MetadataStore metadata, Host host, Snapshotter snapshotter,
                         String storageDriver, Conmon conmon, Map<String, OciRuntime> runtimes,
-                        SeccompBpfCache seccompFilters, RegistryConfig registryConfig) {
+                        SeccompBpfCache seccompFilters, RegistryConfig registryConfig, NetworkService networks,
+                        EventLog events) {
         this.layout = layout;
         this.metadata = metadata;
         this.host = host;
         this.storageDriver = storageDriver;
+        this.events = events;
         ContentStore content = new ContentStore(layout);
         ImageStore imageStore = new ImageStore(content, metadata, snapshotter);
         this.images = new ImageService(imageStore, metadata, events);
         this.registries = new RegistryService(new RegistryClient(registryConfig, content, imageStore), events);
+        this.networks = networks;
         this.volumes = new VolumeService(layout, metadata, events);
         this.containers = new ContainerService(layout, metadata, snapshotter, images, events, host, conmon, runtimes,
-                seccompFilters, new ContainerMounts(volumes));
+                seccompFilters, new ContainerMounts(volumes), networks);
         this.streams = new ContainerStreams(containers);
         this.execs = new ExecService(containers, conmon, host.boundingCaps());
         this.archives = new ContainerArchive(containers, snapshotter);
         this.changes = new ContainerChanges(containers, snapshotter);
         this.commits = new CommitService(containers, images, changes);
         this.stats = new ContainerStats(containers, new berth.engine.stats.StatsReader(memTotal()));
-        this.diskUsage = new DiskUsage(containers, images, metadata, changes, volumes);
+        this.diskUsage = new DiskUsage(containers, images, metadata, changes, volumes, networks);
     }
 
     /** Opens (or creates) the engine whose state is under {@code root} and runtime state under {@code execRoot}. */
     public static LocalEngine open(Path root, Path execRoot) {
-        return open(root, execRoot, RegistryConfig.DEFAULT);
+        return open(root, execRoot, NetworkOptions.defaults(), RegistryConfig.DEFAULT);
     }
 
-    /** As {@link #open(Path, Path)}, with the daemon's registry settings (insecure registries, mirrors). */
-    public static LocalEngine open(Path root, Path execRoot, RegistryConfig registryConfig) {
+    /**
+     * As {@link #open(Path, Path)}, with the default network's bridge and the pool of user networks' subnets, and the
+     * daemon's registry settings (insecure registries, mirrors).
+     */
+    public static LocalEngine open(Path root, Path execRoot, NetworkOptions networkOptions, RegistryConfig registryConfig) {
         Host host = new HostSetup(true).prepare();
         Layout layout = new Layout(root);
         layout.createDirectories();
@@ -127,10 +137,15 @@ public final class LocalEngine implements Engine, AutoCloseable {
         host.runtimes().forEach((name, binary) ->
                 runtimes.put(name, new OciRuntime(name, binary, execRoot.resolve("runtime").resolve(name))));
         Conmon conmon = new Conmon(host.conmon(), execRoot);
+        EventLog events = new EventLog();
+        NetworkService networks = new NetworkService(metadata, events, networkOptions, execRoot);
+        networks.load();
         LocalEngine engine = new LocalEngine(layout, metadata, host, snapshotter, overlay ? "overlay" : "vfs", conmon,
-                runtimes, new SeccompBpfCache(execRoot.resolve("seccomp")), registryConfig);
+                runtimes, new SeccompBpfCache(execRoot.resolve("seccomp")), registryConfig, networks, events);
         engine.containers.restore();
         engine.volumes.sweep();
+        networks.sweep(id -> engine.containers.all().stream()
+                .anyMatch(c -> c.id().equals(id) && c.doc().state().hasProcess()));
         return engine;
     }
 
@@ -144,6 +159,7 @@ public final class LocalEngine implements Engine, AutoCloseable {
 
     @Override
     public void close() {
+        networks.close();
         metadata.close();
     }
 
@@ -186,7 +202,7 @@ public final class LocalEngine implements Engine, AutoCloseable {
         info.put("Images", images.count());
         info.put("Driver", storageDriver);
         info.put("DriverStatus", List.of(List.of("Backing Filesystem", "extfs")));
-        info.put("Plugins", Map.of("Volume", List.of("local"), "Network", List.of("host", "none"), "Log", List.of("k8s-file")));
+        info.put("Plugins", Map.of("Volume", List.of("local"), "Network", List.of("bridge", "host", "none"), "Log", List.of("k8s-file")));
         info.put("MemoryLimit", true);
         info.put("SwapLimit", host.swapAccounting());
         info.put("CpuCfsPeriod", true);
@@ -262,7 +278,8 @@ public final class LocalEngine implements Engine, AutoCloseable {
     @Override
     public Subscription events(EventQuery query, Consumer<Event> listener) {
         Filters filters = query.filters() == null ? Filters.NONE
-                : query.filters().allowOnly(java.util.Set.of("type", "container", "image", "event", "label", "volume"));
+                : query.filters().allowOnly(java.util.Set.of("type", "container", "image", "event", "label", "volume",
+                        "network"));
         Predicate<Event> keep = event -> eventMatches(event, filters)
                 && (query.sinceNanos() == null || event.timeNano() >= query.sinceNanos())
                 && (query.untilNanos() == null || event.timeNano() <= query.untilNanos());
@@ -278,6 +295,8 @@ public final class LocalEngine implements Engine, AutoCloseable {
                 && anyOrEmpty(filters.get("image"), v -> v.equals(attributes.get("image"))
                         || v.equals(attributes.get("name")) || event.actor().id().equals(v))
                 && anyOrEmpty(filters.get("volume"), v -> event.type().equals("volume") && event.actor().id().equals(v))
+                && anyOrEmpty(filters.get("network"), v -> event.type().equals("network")
+                        && (event.actor().id().startsWith(v) || v.equals(attributes.get("name"))))
                 && anyOrEmpty(filters.get("label"), v -> {
                     int eq = v.indexOf('=');
                     return eq < 0 ? attributes.containsKey(v) : v.substring(eq + 1).equals(attributes.get(v.substring(0, eq)));
@@ -362,6 +381,12 @@ public final class LocalEngine implements Engine, AutoCloseable {
     @Override
     public ContainerCreateResponse createContainer(String name, ContainerConfig config, HostConfig hostConfig) {
         return containers.create(name, config, hostConfig);
+    }
+
+    @Override
+    public ContainerCreateResponse createContainer(String name, ContainerConfig config, HostConfig hostConfig,
+                                                   Map<String, EndpointConfig> endpointsConfig) {
+        return containers.create(name, config, hostConfig, endpointsConfig);
     }
 
     @Override
@@ -521,6 +546,49 @@ public final class LocalEngine implements Engine, AutoCloseable {
     @Override
     public Map<String, Object> diskUsage() {
         return diskUsage.report();
+    }
+
+    // --- networks ----------------------------------------------------------------------------------------
+
+    @Override
+    public String createNetwork(NetworkCreate r) {
+        return networks.create(r.name(), r.driver(), r.internal(), r.subnet(), r.gateway(), r.ipRange(), r.labels(),
+                r.options()).id();
+    }
+
+    @Override
+    public List<Map<String, Object>> listNetworks(Filters filters) {
+        return networks.list(filters == null ? Filters.NONE : filters).stream()
+                .map(n -> networks.resource(n, this::containerName)).toList();
+    }
+
+    @Override
+    public Map<String, Object> inspectNetwork(String name) {
+        return networks.resource(networks.find(name), this::containerName);
+    }
+
+    private String containerName(String id) {
+        return containers.all().stream().filter(c -> c.id().equals(id)).findFirst().map(c -> c.doc().name()).orElse("");
+    }
+
+    @Override
+    public void removeNetwork(String name) {
+        networks.remove(name);
+    }
+
+    @Override
+    public List<String> pruneNetworks(Filters filters) {
+        return networks.prune(filters == null ? Filters.NONE : filters);
+    }
+
+    @Override
+    public void connectNetwork(String network, String container, EndpointConfig config) {
+        containers.connect(network, container, config);
+    }
+
+    @Override
+    public void disconnectNetwork(String network, String container, boolean force) {
+        containers.disconnect(network, container);
     }
 
     // --- exec --------------------------------------------------------------------------------------------

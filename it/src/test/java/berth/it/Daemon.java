@@ -21,6 +21,11 @@ final class Daemon implements AutoCloseable {
     final Path root;
     final Path execRoot;
     final Path socket;
+    /** This daemon's default bridge and its subnet, and where its user networks take theirs: its own, so that
+     *  daemons of concurrent tests (and other engines on the host) never share an interface or addresses. */
+    final String bridge;
+    final String bip;
+    final String addressPool;
     private Process process;
     private List<String> options = List.of();
 
@@ -29,6 +34,10 @@ final class Daemon implements AutoCloseable {
         this.root = base.resolve("root");
         this.execRoot = base.resolve("run");
         this.socket = execRoot.resolve("berth.sock");
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        this.bridge = "bt" + Integer.toHexString(random.nextInt(0x100000, 0x1000000));
+        this.bip = "10." + random.nextInt(100, 200) + "." + random.nextInt(256) + ".1/24";
+        this.addressPool = "base=10." + random.nextInt(200, 250) + "." + random.nextInt(16) * 16 + ".0/20,size=24";
     }
 
     /** Starts a daemon on fresh state and waits until it answers. */
@@ -65,7 +74,8 @@ final class Daemon implements AutoCloseable {
     void launch() throws Exception {
         Files.createDirectories(execRoot);
         List<String> command = new ArrayList<>(List.of(REPO.resolve("bin/berthd").toString(), "--root",
-                root.toString(), "--exec-root", execRoot.toString(), "--host", host()));
+                root.toString(), "--exec-root", execRoot.toString(), "--host", host(), "--bridge", bridge, "--bip", bip,
+                "--default-address-pool", addressPool));
         command.addAll(options);
         process = new ProcessBuilder(command)
                 .redirectErrorStream(true)

@@ -136,7 +136,7 @@ class ContainerLifecycleTest {
         var exit = fx.watcher.exitOf(id);
         HostConfig hc = new HostConfig(null, null, null, null, null, null, null, null, null, null, null, null, null,
                 null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, true, null, null, null, null, null, null);
+                null, null, null, true, null, null, null, null, null, null, null, null);
         fx.create(id, List.of("sleep", "100"), ContainerFixture.config(false, false), hc);
         fx.runtime.start(id);
         fx.runtime.kill(id, 15);
@@ -159,7 +159,7 @@ class ContainerLifecycleTest {
         String id = fx.newId();
         HostConfig hc = new HostConfig(null, null, null, null, null, null, null, null, null, null, null, null, null,
                 null, null, null, null, null, null, null, null, null, 64L * 1024 * 1024, null, null, null, null, null,
-                null, null, null, null, null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null, null, null, null, null, null);
         fx.create(id, List.of("sleep", "100"), ContainerFixture.config(false, false), hc);
         fx.runtime.start(id);
         Path limit = fx.host.cgroupMode().isV2()
@@ -175,7 +175,7 @@ class ContainerLifecycleTest {
         String id = fx.newId();
         HostConfig hc = new HostConfig(null, null, null, null, null, null, null, null, null, null, null, null, null,
                 null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, List.of(new HostConfig.Ulimit("nofile", hard * 100, hard * 100)), null, null, null, null, null, null, null);
+                null, null, List.of(new HostConfig.Ulimit("nofile", hard * 100, hard * 100)), null, null, null, null, null, null, null, null, null);
         Collector c = new Collector();
         ExitWatcher.Exit e = runToExit(id, List.of("sh", "-c", "ulimit -n; ulimit -Hn"),
                 ContainerFixture.config(false, false), hc, c);

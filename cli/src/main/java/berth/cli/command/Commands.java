@@ -10,7 +10,7 @@ public final class Commands {
 
     public static boolean isGroup(String verb) {
         return verb.equals("container") || verb.equals("image") || verb.equals("system") || verb.equals("volume")
-                || verb.equals("registry");
+                || verb.equals("registry") || verb.equals("network");
     }
 
     /** The command for {@code group verb}, or for a top-level {@code verb} when group is null; null when unknown. */
@@ -67,6 +67,7 @@ public final class Commands {
                 case "prune" -> new VolumeCommands.Prune();
                 default -> null;
             };
+            case "network" -> NetworkCommands.lookup(verb);
             case "system" -> switch (verb) {
                 case "info" -> new SystemCommands.Info();
                 case "events" -> new SystemCommands.Events();
@@ -101,6 +102,7 @@ public final class Commands {
             case "diff" -> new FileCommands.Diff();
             case "commit" -> new FileCommands.Commit();
             case "stats" -> new FileCommands.Stats();
+            case "port" -> new PortCommand();
             default -> null;
         };
     }
@@ -123,6 +125,7 @@ public final class Commands {
                 Management Commands:
                   container   Manage containers
                   image       Manage images
+                  network     Manage networks
                   system      Manage Berth
                   volume      Manage volumes
                   registry    Run Berth's image registry server
@@ -146,6 +149,7 @@ public final class Commands {
                   pause       Pause all processes within one or more containers
                   pull        Download an image from a registry
                   push        Upload an image to a registry
+                  port        List port mappings or a specific mapping for the container
                   rename      Rename a container
                   restart     Restart one or more containers
                   rm          Remove one or more containers
@@ -178,7 +182,7 @@ public final class Commands {
 
                     Commands:
                       attach, commit, cp, create, diff, exec, export, inspect, kill, logs, ls, pause,
-                      prune, rename, restart, rm, run, start, stats, stop, top, unpause, wait
+                      port, prune, rename, restart, rm, run, start, stats, stop, top, unpause, wait
 
                     Run 'berth container COMMAND --help' for more information on a command.
                     """;
@@ -205,6 +209,17 @@ public final class Commands {
                     Run 'berth volume COMMAND --help' for more information on a command.
                     """;
             case "registry" -> RegistryServerCommands.USAGE;
+            case "network" -> """
+
+                    Usage:  berth network COMMAND
+
+                    Manage networks
+
+                    Commands:
+                      connect, create, disconnect, inspect, ls, prune, rm
+
+                    Run 'berth network COMMAND --help' for more information on a command.
+                    """;
             default -> """
 
                     Usage:  berth system COMMAND

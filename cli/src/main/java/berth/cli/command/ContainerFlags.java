@@ -67,6 +67,13 @@ public final class ContainerFlags {
     public List<String> volumesFrom = new ArrayList<>();
     public String volumeDriver = "";
     public List<String> dns = new ArrayList<>();
+    public List<String> dnsSearch = new ArrayList<>();
+    public List<String> dnsOptions = new ArrayList<>();
+    public List<String> networkAliases = new ArrayList<>();
+    public String ip = "";
+    public String macAddress = "";
+    public boolean publishAll;
+    public List<String> expose = new ArrayList<>();
     public List<String> addHost = new ArrayList<>();
     public String platform;
     public boolean quiet;
@@ -119,6 +126,13 @@ public final class ContainerFlags {
         f.list(null, "volumes-from", "Mount volumes from the specified container(s)", volumesFrom);
         f.string(null, "volume-driver", "Optional volume driver for the container", v -> volumeDriver = v);
         f.list(null, "dns", "Set custom DNS servers", dns);
+        f.list(null, "dns-search", "Set custom DNS search domains", dnsSearch);
+        f.list(null, "dns-option", "Set DNS options", dnsOptions);
+        f.list(null, "network-alias", "Add network-scoped alias for the container", networkAliases);
+        f.string(null, "ip", "IPv4 address (e.g., 172.30.100.104)", v -> ip = v);
+        f.string(null, "mac-address", "Container MAC address (e.g., 92:d0:c6:0a:29:33)", v -> macAddress = v);
+        f.bool("P", "publish-all", "Publish all exposed ports to random ports", v -> publishAll = v);
+        f.list(null, "expose", "Expose a port or a range of ports", expose);
         f.list(null, "add-host", "Add a custom host-to-IP mapping (host:ip)", addHost);
         f.string(null, "platform", "Set platform if server is multi-platform capable", v -> platform = v);
         f.bool("q", "quiet", "Suppress the pull output", v -> quiet = v);
@@ -156,6 +170,11 @@ public final class ContainerFlags {
         Map<String, Object> bindings = new LinkedHashMap<>();
         for (String p : publish) {
             parsePort(p, exposed, bindings);
+        }
+        for (String e : expose) {
+            for (String port : expandRange(e.contains("/") ? e.substring(0, e.indexOf('/')) : e, "--expose", e)) {
+                exposed.put(port + (e.contains("/") ? e.substring(e.indexOf('/')) : "/tcp"), Map.of());
+            }
         }
         List<String> binds = new ArrayList<>();
         Map<String, Object> anonymous = new LinkedHashMap<>();
@@ -205,8 +224,8 @@ public final class ContainerFlags {
         h.put("CapDrop", capDrop.isEmpty() ? null : capDrop.stream().map(ContainerFlags::capability).toList());
         h.put("CgroupnsMode", "");
         h.put("Dns", List.copyOf(dns));
-        h.put("DnsOptions", List.of());
-        h.put("DnsSearch", List.of());
+        h.put("DnsOptions", List.copyOf(dnsOptions));
+        h.put("DnsSearch", List.copyOf(dnsSearch));
         h.put("ExtraHosts", addHost.isEmpty() ? null : List.copyOf(addHost));
         h.put("GroupAdd", null);
         h.put("IpcMode", "");
@@ -215,7 +234,7 @@ public final class ContainerFlags {
         h.put("OomScoreAdj", 0L);
         h.put("PidMode", "");
         h.put("Privileged", privileged);
-        h.put("PublishAllPorts", false);
+        h.put("PublishAllPorts", publishAll);
         h.put("ReadonlyRootfs", readOnly);
         h.put("SecurityOpt", securityOpt.isEmpty() ? null : securityOpt.stream().map(ContainerFlags::securityOpt).toList());
         if (!tmpfs.isEmpty()) {
@@ -275,10 +294,10 @@ public final class ContainerFlags {
         c.put("HostConfig", h);
 
         Map<String, Object> endpoint = new LinkedHashMap<>();
-        endpoint.put("IPAMConfig", null);
+        endpoint.put("IPAMConfig", ip.isEmpty() ? null : map("IPv4Address", ip));
         endpoint.put("Links", null);
-        endpoint.put("Aliases", null);
-        endpoint.put("MacAddress", "");
+        endpoint.put("Aliases", networkAliases.isEmpty() ? null : List.copyOf(networkAliases));
+        endpoint.put("MacAddress", macAddress);
         endpoint.put("DriverOpts", null);
         endpoint.put("GwPriority", 0L);
         endpoint.put("NetworkID", "");
@@ -508,11 +527,45 @@ public final class ContainerFlags {
         if (!proto.equals("tcp") && !proto.equals("udp") && !proto.equals("sctp")) {
             throw new UserException("invalid argument \"" + spec + "\" for \"-p, --publish\" flag: invalid proto: " + proto, 125);
         }
-        String key = containerPort + "/" + proto;
-        exposed.put(key, Map.of());
-        @SuppressWarnings("unchecked")
-        List<Object> list = (List<Object>) bindings.computeIfAbsent(key, k -> new ArrayList<>());
-        list.add(map("HostIp", ip, "HostPort", hostPort));
+        List<String> containerPorts = expandRange(containerPort, "-p, --publish", spec);
+        if (hostPort.equals("0")) {
+            hostPort = ""; // docker's way of asking for any free port
+        }
+        List<String> hostPorts = hostPort.isEmpty() ? List.of() : expandRange(hostPort, "-p, --publish", spec);
+        if (containerPorts.size() > 1 && !hostPorts.isEmpty() && hostPorts.size() != containerPorts.size()) {
+            throw new UserException("invalid argument \"" + spec + "\" for \"-p, --publish\" flag: invalid ranges "
+                    + "specified for container and host Ports: " + containerPort + " and " + hostPort, 125);
+        }
+        for (int i = 0; i < containerPorts.size(); i++) {
+            String key = containerPorts.get(i) + "/" + proto;
+            exposed.put(key, Map.of());
+            // one container port with a host range: the daemon takes the first free port of the range
+            String host = hostPorts.isEmpty() ? "" : containerPorts.size() == 1 ? hostPort : hostPorts.get(i);
+            @SuppressWarnings("unchecked")
+            List<Object> list = (List<Object>) bindings.computeIfAbsent(key, k -> new ArrayList<>());
+            list.add(map("HostIp", ip, "HostPort", host));
+        }
+    }
+
+    /** {@code 8000-8002} as 8000, 8001, 8002; a port out of 1..65535 or a reversed range is refused. */
+    static List<String> expandRange(String range, String flag, String spec) {
+        int dash = range.indexOf('-');
+        int low;
+        int high;
+        try {
+            low = Integer.parseInt(dash < 0 ? range : range.substring(0, dash));
+            high = dash < 0 ? low : Integer.parseInt(range.substring(dash + 1));
+        } catch (NumberFormatException e) {
+            throw new UserException("invalid argument \"" + spec + "\" for \"" + flag + "\" flag: invalid port: " + range, 125);
+        }
+        if (low < 1 || high > 65535 || high < low) {
+            throw new UserException("invalid argument \"" + spec + "\" for \"" + flag + "\" flag: invalid port range: " + range, 125);
+        }
+        List<String> ports = new ArrayList<>();
+        for (int p = low; p <= high; p++) {
+            ports.add(Integer.toString(p));
+        }
+        return ports;
     }
 
     /** As docker's CLI: {@code seccomp=FILE} is sent as the profile's compacted JSON, checked here first. */

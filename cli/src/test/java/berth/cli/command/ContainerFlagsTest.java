@@ -196,4 +196,40 @@ class ContainerFlagsTest {
         }
         return l;
     }
+
+    @Test
+    void publishSpecsBecomePortBindingsWithRangesExpanded() {
+        Map<String, Object> h = host(body("-p", "127.0.0.1:8000-8001:80-81/udp", "-p", "9000-9009:90", "-p", "70",
+                "-P", "--expose", "100-101"));
+        assertEquals(Map.of("HostIp", "127.0.0.1", "HostPort", "8000"), ((List<?>) ((Map<?, ?>) h.get("PortBindings")).get("80/udp")).getFirst());
+        assertEquals(Map.of("HostIp", "127.0.0.1", "HostPort", "8001"), ((List<?>) ((Map<?, ?>) h.get("PortBindings")).get("81/udp")).getFirst());
+        assertEquals(Map.of("HostIp", "", "HostPort", "9000-9009"), ((List<?>) ((Map<?, ?>) h.get("PortBindings")).get("90/tcp")).getFirst());
+        assertEquals(Map.of("HostIp", "", "HostPort", ""), ((List<?>) ((Map<?, ?>) h.get("PortBindings")).get("70/tcp")).getFirst());
+        assertEquals(true, h.get("PublishAllPorts"));
+        Map<String, Object> b = body("--expose", "100-101", "--expose", "53/udp");
+        assertEquals(List.of("100/tcp", "101/tcp", "53/udp"), List.copyOf(((Map<?, ?>) b.get("ExposedPorts")).keySet()));
+    }
+
+    @Test
+    void malformedPublishSpecsExit125() {
+        for (String bad : List.of("abc", "80:xyz", "8080:80/sctpx", "70000:80", "1-2:80-82", "81-80:80")) {
+            UserException e = assertThrows(UserException.class, () -> body("-p", bad), bad);
+            assertEquals(125, e.exitCode(), bad);
+        }
+    }
+
+    @Test
+    void networkFlagsGoToTheEndpointAndHostConfig() {
+        Map<String, Object> b = body("--network", "net1", "--network-alias", "db", "--ip", "10.1.0.5", "--mac-address",
+                "92:d0:c6:0a:29:33", "--dns-search", "example.test", "--dns-option", "ndots:2", "--add-host", "a:1.2.3.4");
+        Map<String, Object> h = host(b);
+        assertEquals("net1", h.get("NetworkMode"));
+        assertEquals(List.of("example.test"), h.get("DnsSearch"));
+        assertEquals(List.of("ndots:2"), h.get("DnsOptions"));
+        assertEquals(List.of("a:1.2.3.4"), h.get("ExtraHosts"));
+        Map<?, ?> endpoint = (Map<?, ?>) ((Map<?, ?>) ((Map<?, ?>) b.get("NetworkingConfig")).get("EndpointsConfig")).get("net1");
+        assertEquals(Map.of("IPv4Address", "10.1.0.5"), endpoint.get("IPAMConfig"));
+        assertEquals(List.of("db"), endpoint.get("Aliases"));
+        assertEquals("92:d0:c6:0a:29:33", endpoint.get("MacAddress"));
+    }
 }

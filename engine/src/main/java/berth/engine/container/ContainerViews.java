@@ -16,16 +16,17 @@ import java.util.Map;
 public final class ContainerViews {
     private ContainerViews() {}
 
-    public static ContainerSummary summary(ContainerDoc doc, Instant now) {
+    public static ContainerSummary summary(ContainerDoc doc, Instant now, NetworkSettings network) {
         String mode = networkMode(doc);
         return new ContainerSummary(doc.id(), List.of("/" + doc.name()), doc.imageName(), doc.imageId(),
-                command(doc), Instant.parse(doc.created()).getEpochSecond(), List.of(), null, null,
+                command(doc), Instant.parse(doc.created()).getEpochSecond(), ports(network), null, null,
                 doc.config().labels() == null ? Map.of() : doc.config().labels(), doc.state().status(),
                 statusText(doc, now), new ContainerSummary.HostConfigSummary(mode),
-                networkSettings(mode), mounts(doc));
+                new NetworkSettings(null, null, null, null, null, null, 0, null, network.networks()), mounts(doc));
     }
 
-    public static ContainerInspect inspect(ContainerDoc doc, String logPath, List<String> execIds) {
+    public static ContainerInspect inspect(ContainerDoc doc, String logPath, List<String> execIds,
+                                           NetworkSettings network) {
         ContainerDoc.RunState s = doc.state();
         ContainerState state = new ContainerState(s.status(), s.isRunning(), s.status().equals("paused"),
                 s.status().equals("restarting"), s.oomKilled(), s.status().equals("dead"), s.pid(), s.exitCode(),
@@ -34,7 +35,7 @@ public final class ContainerViews {
                 "", "", logPath, "/" + doc.name(), doc.restartCount(), "overlay", "linux",
                 execIds.isEmpty() ? null : execIds, doc.hostConfig(),
                 new ContainerInspect.GraphDriver("overlay", Map.of("MergedDir", doc.rootfs())), null, null, mounts(doc),
-                inspectConfig(doc.config()), networkSettings(networkMode(doc)));
+                inspectConfig(doc.config()), network);
     }
 
     private static List<Object> mounts(ContainerDoc doc) {
@@ -64,12 +65,27 @@ public final class ContainerViews {
 
     private static String networkMode(ContainerDoc doc) {
         String mode = doc.hostConfig().networkMode();
-        return mode == null || mode.isEmpty() || mode.equals("default") ? "none" : mode;
+        return mode == null || mode.isEmpty() ? "default" : mode;
     }
 
-    private static NetworkSettings networkSettings(String mode) {
-        NetworkSettings.EndpointSettings endpoint = new NetworkSettings.EndpointSettings("", "", "", "", 0, "");
-        return new NetworkSettings(Map.of(mode, endpoint), Map.of());
+    /** The PORTS of {@code ps}: each published port, and each exposed one without a host port. */
+    private static List<ContainerSummary.Port> ports(NetworkSettings network) {
+        List<ContainerSummary.Port> ports = new java.util.ArrayList<>();
+        if (network.ports() == null) {
+            return ports;
+        }
+        network.ports().forEach((key, bindings) -> {
+            int slash = key.indexOf('/');
+            int port = Integer.parseInt(key.substring(0, slash));
+            String type = key.substring(slash + 1);
+            if (bindings == null) {
+                ports.add(new ContainerSummary.Port(null, port, null, type));
+            } else {
+                bindings.forEach(b -> ports.add(new ContainerSummary.Port(b.hostIp(), port,
+                        Integer.parseInt(b.hostPort()), type)));
+            }
+        });
+        return ports;
     }
 
     /** The command column of {@code ps}: path and args joined, as docker shows it before truncation. */

@@ -2,7 +2,6 @@ package berth.engine.container;
 
 import berth.oci.container.HostConfig;
 import berth.oci.errors.InvalidArgument;
-import berth.oci.errors.NotFound;
 import berth.runtime.spec.Capabilities;
 import berth.runtime.spec.SecurityOptions;
 
@@ -13,7 +12,6 @@ import java.util.Set;
 public final class HostConfigCheck {
     private static final long MIN_MEMORY = 6 * 1024 * 1024;
     private static final Set<String> RESTART = Set.of("", "no", "always", "unless-stopped", "on-failure");
-    private static final Set<String> NETWORKS = Set.of("", "default", "bridge", "none", "host");
 
     private HostConfigCheck() {}
 
@@ -77,10 +75,6 @@ public final class HostConfigCheck {
         }
         if (hc.runtime() != null && !hc.runtime().isEmpty() && !runtimes.contains(hc.runtime())) {
             throw new InvalidArgument("unknown or invalid runtime name: " + hc.runtime());
-        }
-        String network = hc.networkMode() == null ? "" : hc.networkMode();
-        if (!NETWORKS.contains(network)) {
-            throw new NotFound("network " + network + " not found");
         }
     }
 

@@ -49,11 +49,21 @@ public record HostConfig(
         List<Integer> consoleSize,
         List<Mount> mounts,
         List<String> volumesFrom,
-        String volumeDriver) {
+        String volumeDriver,
+        Map<String, List<PortBinding>> portBindings,
+        Boolean publishAllPorts) {
 
     public static final HostConfig EMPTY = new HostConfig(null, null, null, null, null, null, null, null, null, null,
             null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-            null, null, null, null, null, null, null, null, null, null, null, null);
+            null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+
+    public boolean isPublishAllPorts() {
+        return Boolean.TRUE.equals(publishAllPorts);
+    }
+
+    /** {@code -p}: a host address (empty: all) and port (empty or 0: any free one; {@code 8000-8010}: one of those). */
+    @JsonNaming(PropertyNamingStrategies.UpperCamelCaseStrategy.class)
+    public record PortBinding(String hostIp, String hostPort) {}
 
     public boolean isPrivileged() {
         return Boolean.TRUE.equals(privileged);

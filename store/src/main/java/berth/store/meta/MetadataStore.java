@@ -40,6 +40,21 @@ public final class MetadataStore implements AutoCloseable {
             created TEXT NOT NULL, doc BLOB NOT NULL)""",
         "CREATE INDEX containers_by_image ON containers(image_id)",
     };
+
+    /** Networks, the containers attached to them, the addresses leased and each running container's sandbox. */
+    private static final String[] SCHEMA_V2 = {
+        "CREATE TABLE networks (id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, doc BLOB NOT NULL)",
+        """
+        CREATE TABLE endpoints (container_id TEXT NOT NULL, network_id TEXT NOT NULL REFERENCES networks(id),
+            doc BLOB NOT NULL, PRIMARY KEY (container_id, network_id))""",
+        """
+        CREATE TABLE leases (network_id TEXT NOT NULL REFERENCES networks(id), address TEXT NOT NULL,
+            container_id TEXT NOT NULL, PRIMARY KEY (network_id, address))""",
+        "CREATE INDEX leases_by_container ON leases(container_id)",
+        "CREATE TABLE sandboxes (container_id TEXT PRIMARY KEY, doc BLOB NOT NULL)",
+    };
+
+    /** Volumes of the local driver. */
     private static final String[] SCHEMA_V3 = {
         "CREATE TABLE volumes (name TEXT PRIMARY KEY, driver TEXT NOT NULL, created TEXT NOT NULL, doc BLOB NOT NULL)",
     };
@@ -82,6 +97,11 @@ public final class MetadataStore implements AutoCloseable {
             try (Statement statement = connection.createStatement()) {
                 if (version < 1) {
                     for (String sql : SCHEMA_V1) {
+                        statement.execute(sql);
+                    }
+                }
+                if (version < 2) {
+                    for (String sql : SCHEMA_V2) {
                         statement.execute(sql);
                     }
                 }
@@ -338,6 +358,138 @@ public final class MetadataStore implements AutoCloseable {
 
     private static NotFound noSuchContainer(String name) {
         return new NotFound("No such container: " + name);
+    }
+
+    // ---- networks
+
+    /** Records a new network; a name in use is docker's conflict. */
+    public void insertNetwork(NetworkRecord network) {
+        transaction(() -> {
+            if (!queryStrings("SELECT id FROM networks WHERE name = ?", network.name()).isEmpty()) {
+                throw new Conflict("network with name " + network.name() + " already exists");
+            }
+            update("INSERT INTO networks (id, name, doc) VALUES (?, ?, ?)", network.id(), network.name(), network.doc());
+            return null;
+        });
+    }
+
+    /** Removes a network; one that containers are attached to is refused. */
+    public void deleteNetwork(String id) {
+        transaction(() -> {
+            if (!queryStrings("SELECT container_id FROM endpoints WHERE network_id = ? UNION "
+                    + "SELECT container_id FROM leases WHERE network_id = ?", id, id).isEmpty()) {
+                throw new Conflict("error while removing network: network " + id + " has active endpoints");
+            }
+            update("DELETE FROM networks WHERE id = ?", id);
+            return null;
+        });
+    }
+
+    public List<NetworkRecord> networks() {
+        return transaction(() -> {
+            try (PreparedStatement select = prepare("SELECT id, name, doc FROM networks ORDER BY name");
+                 ResultSet rows = select.executeQuery()) {
+                List<NetworkRecord> networks = new ArrayList<>();
+                while (rows.next()) {
+                    networks.add(new NetworkRecord(rows.getString(1), rows.getString(2), rows.getBytes(3)));
+                }
+                return networks;
+            }
+        });
+    }
+
+    /** Attaches a container to a network (its aliases and asked-for address in {@code doc}); replaces any earlier. */
+    public void putEndpoint(String containerId, String networkId, byte[] doc) {
+        transaction(() -> update("INSERT OR REPLACE INTO endpoints (container_id, network_id, doc) VALUES (?, ?, ?)",
+                containerId, networkId, doc));
+    }
+
+    public boolean deleteEndpoint(String containerId, String networkId) {
+        return transaction(() -> update("DELETE FROM endpoints WHERE container_id = ? AND network_id = ?",
+                containerId, networkId) > 0);
+    }
+
+    /** Every attachment of every container, in the order they were made. */
+    public List<EndpointRecord> endpoints() {
+        return transaction(() -> {
+            try (PreparedStatement select = prepare("SELECT container_id, network_id, doc FROM endpoints ORDER BY rowid");
+                 ResultSet rows = select.executeQuery()) {
+                List<EndpointRecord> endpoints = new ArrayList<>();
+                while (rows.next()) {
+                    endpoints.add(new EndpointRecord(rows.getString(1), rows.getString(2), rows.getBytes(3)));
+                }
+                return endpoints;
+            }
+        });
+    }
+
+    /** Forgets a container's attachments, keeping its sandbox and leases until they are torn down. */
+    public void deleteEndpoints(String containerId) {
+        transaction(() -> update("DELETE FROM endpoints WHERE container_id = ?", containerId));
+    }
+
+    /** Forgets a removed container's attachments, leases and sandbox. */
+    public void deleteContainerNetworking(String containerId) {
+        transaction(() -> {
+            update("DELETE FROM endpoints WHERE container_id = ?", containerId);
+            update("DELETE FROM leases WHERE container_id = ?", containerId);
+            update("DELETE FROM sandboxes WHERE container_id = ?", containerId);
+            return null;
+        });
+    }
+
+    /**
+     * Records a container's sandbox and leases its addresses ({@code network id → address}) in one change; an
+     * address another container holds is a conflict and nothing is recorded.
+     */
+    public void putSandbox(String containerId, byte[] doc, java.util.Map<String, String> leases) {
+        transaction(() -> {
+            update("DELETE FROM leases WHERE container_id = ?", containerId);
+            for (var lease : leases.entrySet()) {
+                List<String> holder = queryStrings("SELECT container_id FROM leases WHERE network_id = ? AND address = ?",
+                        lease.getKey(), lease.getValue());
+                if (!holder.isEmpty()) {
+                    throw new Conflict("Address already in use: " + lease.getValue());
+                }
+                update("INSERT INTO leases (network_id, address, container_id) VALUES (?, ?, ?)", lease.getKey(),
+                        lease.getValue(), containerId);
+            }
+            update("INSERT OR REPLACE INTO sandboxes (container_id, doc) VALUES (?, ?)", containerId, doc);
+            return null;
+        });
+    }
+
+    /** Hands a sandbox and its leases from one owner to another in one change (a spare given to a container). */
+    public void moveSandbox(String from, String to, byte[] doc) {
+        transaction(() -> {
+            update("UPDATE leases SET container_id = ? WHERE container_id = ?", to, from);
+            update("DELETE FROM sandboxes WHERE container_id = ?", from);
+            update("INSERT OR REPLACE INTO sandboxes (container_id, doc) VALUES (?, ?)", to, doc);
+            return null;
+        });
+    }
+
+    /** Drops a container's sandbox and releases its leases. */
+    public void deleteSandbox(String containerId) {
+        transaction(() -> {
+            update("DELETE FROM leases WHERE container_id = ?", containerId);
+            update("DELETE FROM sandboxes WHERE container_id = ?", containerId);
+            return null;
+        });
+    }
+
+    /** The sandboxes by container id. */
+    public java.util.Map<String, byte[]> sandboxes() {
+        return transaction(() -> {
+            try (PreparedStatement select = prepare("SELECT container_id, doc FROM sandboxes");
+                 ResultSet rows = select.executeQuery()) {
+                java.util.Map<String, byte[]> sandboxes = new java.util.LinkedHashMap<>();
+                while (rows.next()) {
+                    sandboxes.put(rows.getString(1), rows.getBytes(2));
+                }
+                return sandboxes;
+            }
+        });
     }
 
     @Override

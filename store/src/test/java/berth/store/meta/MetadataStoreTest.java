@@ -129,14 +129,38 @@ class MetadataStoreTest {
     }
 
     @Test
-    void aVersionOneDatabaseGainsTheVolumeTable() throws Exception {
+    void aVersionOneDatabaseGainsTheNetworkAndVolumeTables() throws Exception {
         store.close();
         try (var connection = DriverManager.getConnection("jdbc:sqlite:" + root.resolve("berth.db"));
              var statement = connection.createStatement()) {
-            statement.execute("DROP TABLE volumes");
+            for (String table : List.of("volumes", "sandboxes", "leases", "endpoints", "networks")) {
+                statement.execute("DROP TABLE " + table);
+            }
             statement.execute("PRAGMA user_version=1");
         }
         store = MetadataStore.open(root.resolve("berth.db"));
         assertTrue(store.insertVolume(new VolumeRecord("v", "local", Instant.EPOCH, "{}".getBytes())));
+        store.insertNetwork(new NetworkRecord("n".repeat(64), "front", "{}".getBytes()));
+        assertEquals(List.of("front"), store.networks().stream().map(NetworkRecord::name).toList());
+    }
+
+    @Test
+    void leasesAreUniquePerNetworkAndNetworksInUseStay() {
+        String net = "n".repeat(64);
+        store.insertNetwork(new NetworkRecord(net, "front", "{}".getBytes()));
+        assertThrows(Conflict.class,
+                () -> store.insertNetwork(new NetworkRecord("m".repeat(64), "front", "{}".getBytes())));
+        store.putSandbox("a".repeat(64), "{}".getBytes(), java.util.Map.of(net, "10.0.0.2"));
+        var taken = assertThrows(Conflict.class,
+                () -> store.putSandbox("b".repeat(64), "{}".getBytes(), java.util.Map.of(net, "10.0.0.2")));
+        assertTrue(taken.getMessage().contains("10.0.0.2"), taken.getMessage());
+        assertEquals(List.of("a".repeat(64)), List.copyOf(store.sandboxes().keySet()), "the refused one left nothing");
+        assertThrows(Conflict.class, () -> store.deleteNetwork(net));
+        store.deleteSandbox("a".repeat(64));
+        store.putEndpoint("b".repeat(64), net, "{}".getBytes());
+        assertThrows(Conflict.class, () -> store.deleteNetwork(net));
+        store.deleteContainerNetworking("b".repeat(64));
+        store.deleteNetwork(net);
+        assertTrue(store.networks().isEmpty());
     }
 }
