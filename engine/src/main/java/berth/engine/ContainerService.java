@@ -400,13 +400,19 @@ final class ContainerService {
     private void recordExit(LiveContainer c, ExitWatcher.Exit exit) {
         String id = c.id();
         ContainerDoc.RunState s = c.doc().state();
-        save(c, c.doc().withState(new ContainerDoc.RunState("exited", 0, exit.exitCode(), "", s.startedAt(),
-                HumanTime.rfc3339(exit.finishedAt()), exit.oomKilled())));
+        ContainerDoc exited = c.doc().withState(new ContainerDoc.RunState("exited", 0, exit.exitCode(), "",
+                s.startedAt(), HumanTime.rfc3339(exit.finishedAt()), exit.oomKilled()));
+        boolean autoRemove = exited.hostConfig().isAutoRemove();
+        if (autoRemove) {
+            // its row is deleted just below: writing it first would only delay the waiters of run --rm
+            c.setDoc(exited);
+        } else {
+            save(c, exited);
+        }
         if (exit.oomKilled()) {
             publish(c.doc(), "oom", Map.of());
         }
         publish(c.doc(), "die", Map.of("exitCode", Integer.toString(exit.exitCode())));
-        boolean autoRemove = c.doc().hostConfig().isAutoRemove();
         if (autoRemove) {
             mounts.release(c.doc()); // volumes unmount before they lose this container's reference
             forget(c, true);

@@ -119,6 +119,9 @@ public final class Conmon {
                 "--exit-dir", exitDir().toString(),
                 "--socket-dir-path", runDir.resolve("sockets").toString(), "--full-attach",
                 "-l", "k8s-file:" + r.logPath().toAbsolutePath(),
+                // no fsync of the log when the container ends: it stands between the exit and its exit file (so
+                // every waiter), and docker's shim does not sync logs either
+                "--no-sync-log",
                 "--log-level", "warning"));
         for (String a : r.runtime().globalArgs()) {
             argv.add("--runtime-arg=" + a);

@@ -437,16 +437,25 @@ public final class GoTemplate {
     }
 
     private static Object fields(Object v, String path) {
+        if (path.indexOf('.') < 0) {
+            // one name ({{.ID}}), as in every list table: evaluated for each row, so without a split
+            return field(v, path);
+        }
         for (String name : path.split("\\.")) {
-            if (v == null) {
-                throw new TemplateException("template: nil pointer evaluating ." + name);
-            }
-            if (!(v instanceof Map<?, ?> m)) {
-                throw new TemplateException("template: can't evaluate field " + name + " in type " + typeName(v));
-            }
-            v = m.containsKey(name) ? m.get(name) : MISSING;
+            v = field(v, name);
         }
         return v;
+    }
+
+    private static Object field(Object v, String name) {
+        if (v == null) {
+            throw new TemplateException("template: nil pointer evaluating ." + name);
+        }
+        if (!(v instanceof Map<?, ?> m)) {
+            throw new TemplateException("template: can't evaluate field " + name + " in type " + typeName(v));
+        }
+        Object value = m.get(name);
+        return value != null || m.containsKey(name) ? value : MISSING;
     }
 
     /** A map key that does not exist: Go prints it as {@code <no value>}. */

@@ -68,6 +68,9 @@ public final class Json {
             sb.append('{');
             boolean first = true;
             for (Map.Entry<?, ?> e : m.entrySet()) {
+                if (e.getValue() instanceof java.util.function.Function<?, ?>) {
+                    continue; // a template method of a row (ps's .Label "key"), not data
+                }
                 if (!first) {
                     sb.append(',');
                 }

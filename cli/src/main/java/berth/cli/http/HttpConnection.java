@@ -5,7 +5,6 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
@@ -88,7 +87,7 @@ public final class HttpConnection implements Closeable {
     }
 
     public static HttpConnection open(Path socket) throws IOException {
-        SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+        SocketChannel ch = UnixChannels.open();
         try {
             ch.connect(UnixDomainSocketAddress.of(socket));
         } catch (IOException e) {

@@ -36,9 +36,40 @@ class JsonTest {
     }
 
     @Test
+    void templateMethodsOfARowAreNotWritten() {
+        Map<String, Object> row = new java.util.LinkedHashMap<>();
+        row.put("Names", "web");
+        row.put("Label", (java.util.function.Function<Object, Object>) k -> "v");
+        row.put("State", "running");
+        assertEquals("{\"Names\":\"web\",\"State\":\"running\"}", Json.write(row));
+    }
+
+    @Test
     void stringsDecodeUtf8AndEscapes() {
         assertEquals("a\"b\\c/\b\f\n\r\t é 😀 \u2028", Json.parse("\"a\\\"b\\\\c\\/\\b\\f\\n\\r\\t é \\ud83d\\ude00 \\u2028\""));
         assertEquals("grüße", Json.parse("\"grüße\""));
+    }
+
+    @Test
+    void repeatedFieldNamesReadTheSameInEveryElement() {
+        // "ab"/"bb" and "ac"/"cc"... share a slot of the name cache; "\u0041b" is "Ab" written with an escape
+        List<?> list = (List<?>) Json.parse("""
+                [{"Id":"1","ab":1,"bb":2,"Ab":3,"é":4,"":5},
+                 {"Id":"2","bb":6,"ab":7,"\\u0041b":8,"é":9,"":10},
+                 {"Id":"3","ab":11,"Ab":12,"bb":13,"é":14,"":15}]""");
+        assertEquals(Map.of("Id", "1", "ab", 1L, "bb", 2L, "Ab", 3L, "é", 4L, "", 5L), list.get(0));
+        assertEquals(Map.of("Id", "2", "bb", 6L, "ab", 7L, "Ab", 8L, "é", 9L, "", 10L), list.get(1));
+        assertEquals(Map.of("Id", "3", "ab", 11L, "Ab", 12L, "bb", 13L, "é", 14L, "", 15L), list.get(2));
+        assertEquals(List.of("Id", "bb", "ab", "Ab", "é", ""), new ArrayList<>(((Map<?, ?>) list.get(1)).keySet()));
+    }
+
+    @Test
+    void integersInsideValuesReadExactly() {
+        assertEquals(Arrays.asList(1L, 12L, 123456789012345678L, 1234567890123456789L,
+                        new BigInteger("99999999999999999999"), 10.5, 100.0, 2e-3, 0L, -5L, 7L),
+                Json.parse("[1,12,123456789012345678,1234567890123456789,99999999999999999999,10.5,1e2,2E-3,0,-5,7]"));
+        assertEquals(Map.of("a", 42L, "b", 3L), Json.parse("{\"a\":42 ,\"b\":3}"));
+        assertThrows(UncheckedIOException.class, () -> Json.parse("[12a]"));
     }
 
     @Test

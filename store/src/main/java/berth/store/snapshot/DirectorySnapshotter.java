@@ -147,8 +147,13 @@ abstract sealed class DirectorySnapshotter implements Snapshotter permits Overla
     /** Mounts the root file system of active snapshot {@code key} on {@code merged}. */
     protected abstract void mountRoot(String key, Path merged);
 
+    /**
+     * Not synchronized: unmounting an overlay syncs the file system under it, tens of milliseconds while the disk is
+     * busy, and the prepare of the next container must not wait for that. A key is mounted and unmounted by its
+     * container's start and end, which never overlap.
+     */
     @Override
-    public synchronized void unmount(String key) {
+    public void unmount(String key) {
         Path merged = layout.snapshotMerged(key);
         if (MountTable.isMountPoint(merged)) {
             Mounts.unmount(merged, 0);
