@@ -281,6 +281,14 @@ public final class ImageStore {
         }
     }
 
+    /**
+     * Unpacks a layer from a stream (a download as it arrives) into a snapshot of its own, as {@link #unpackLayer}
+     * does from a stored blob; the stream is not closed. The caller verifies the bytes before stacking it.
+     */
+    public UnpackedBlob unpackLayer(InputStream layer) {
+        return new UnpackedBlob(layers.unpackDetached(layer));
+    }
+
     /** Stacks an unpacked layer on {@code parentChainId}, checking its diff id; see {@link #applyLayer}. */
     public LayerRecord stackLayer(UnpackedBlob layer, Optional<String> parentChainId, Digest diffId) {
         Digest actual = layer.detached.unpacked().diffId();
