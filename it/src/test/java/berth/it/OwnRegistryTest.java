@@ -111,6 +111,8 @@ class OwnRegistryTest {
         assertTrue(pushed.contains("Pushed") || pushed.contains("Mounted from ") || pushed.contains("Layer already exists"),
                 pushed);
         String digest = pushedDigest(pushed, "1");
+        String byDigest = registry + "/" + repo + "@" + digest;
+        assertTrue(repoDigests(ref).contains("\"" + byDigest + "\""), repoDigests(ref));
         String again = ok(command(cli, "push", ref)).stdout();
         assertTrue(again.contains("Layer already exists"), again);
         assertEquals(digest, pushedDigest(again, "1"));
@@ -122,16 +124,23 @@ class OwnRegistryTest {
             assertEquals(digest, pulledDigest(pulled));
             assertTrue(pulled.contains("Status: Downloaded newer image for " + ref), pulled);
             assertEquals(id, imageId(ref));
+            assertEquals("[\"" + byDigest + "\"]", repoDigests(ref));
         } finally {
             ok(daemon.berth("tag", ref, "busybox"));
         }
         assertEquals("hi\n", "berth".equals(cli) ? daemon.berthRunOk(ref, "echo", "hi") : daemon.dockerRunOk(ref, "echo", "hi"));
 
-        String byDigest = registry + "/" + repo + "@" + digest;
         String pulled = ok(command(cli, "pull", byDigest)).stdout();
         assertEquals(digest, pulledDigest(pulled));
         assertEquals(id, imageId(byDigest));
-        ok(daemon.berth("rmi", ref, byDigest));
+        // As docker: removing a repository's last tag takes its digest references along.
+        ok(daemon.berth("rmi", ref));
+        Daemon.Result gone = daemon.berth("image", "inspect", byDigest);
+        assertEquals(1, gone.exit(), gone.toString());
+    }
+
+    private static String repoDigests(String ref) {
+        return ok(daemon.berth("image", "inspect", "--format", "{{json .RepoDigests}}", ref)).stdout().strip();
     }
 
     private static Daemon.Result command(String cli, String... args) {
@@ -174,11 +183,21 @@ class OwnRegistryTest {
             String pushed = ok(daemon.berth("push", second)).stdout();
             assertTrue(pushed.contains("Mounted from mount/a"), pushed);
             assertFalse(pushed.contains("Pushed"), pushed);
+            String byDigest = registry + "/mount/b@" + pushedDigest(pushed, "1");
             ok(daemon.berth("rmi", first, second));
-            String pulled = ok(daemon.berth("pull", second)).stdout();
+
+            // A pull by digest names the image by no tag, only by the digest reference (docker's RepoDigests).
+            String pulled = ok(daemon.berth("pull", byDigest)).stdout();
             assertTrue(pulled.contains("Pull complete"), pulled);
-            assertEquals(container + "\n", daemon.berthRunOk(second, "cat", "/made"));
-            ok(daemon.berth("rmi", second));
+            assertTrue(pulled.contains("Status: Downloaded newer image for " + byDigest), pulled);
+            assertEquals("[] [\"" + byDigest + "\"]", ok(daemon.berth("image", "inspect", "--format",
+                    "{{json .RepoTags}} {{json .RepoDigests}}", byDigest)).stdout().strip());
+            String listed = ok(daemon.berth("images", "--digests", "--format", "{{.Repository}} {{.Tag}} {{.Digest}}",
+                    registry + "/mount/b")).stdout();
+            assertEquals(registry + "/mount/b <none> " + byDigest.substring(byDigest.indexOf('@') + 1) + "\n", listed);
+            assertEquals(container + "\n", daemon.berthRunOk(byDigest, "cat", "/made"));
+            ok(daemon.berth("rmi", byDigest));
+            assertFalse(ok(daemon.berth("images", "--digests")).stdout().contains("/mount/"));
         }
     }
 }

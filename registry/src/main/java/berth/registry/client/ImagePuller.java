@@ -102,8 +102,12 @@ final class ImagePuller {
         }
         Digest configDigest = manifest.config().digest();
         Optional<Image> existing = images.find(configDigest);
-        List<ImageRef> refs = List.of(ref);
-        boolean tagged = existing.isPresent() && images.taggedImage(ref).filter(configDigest::equals).isPresent();
+        // As docker: a pull by tag names the image by the tag and records repo@digest (a RepoDigest); a pull by
+        // digest records only that.
+        ImageRef byDigest = new ImageRef(ref.domain(), ref.path(), null, top.digest());
+        List<ImageRef> refs = ref.digest() != null ? List.of(byDigest) : List.of(ref, byDigest);
+        boolean tagged = existing.isPresent() && refs.stream()
+                .allMatch(r -> images.taggedImage(r).filter(configDigest::equals).isPresent());
         List<Digest> blobs = manifest.layers().stream().map(Descriptor::digest).toList();
         if (existing.isPresent() && tagged) {
             return new Pulled(existing.get(), top.digest(), false, blobs);
