@@ -208,8 +208,15 @@ wait_until 60 dockerd "${DOCKER[@]}" version
 
 # ---- 3. pull -----------------------------------------------------------------------------------------------
 log "pull from $SRC, $RUNS runs each"
-timed pull-berth "\"\${BERTH[@]}\" rmi -f $SRC/$IMAGE" -- "${BERTH[@]}" pull "$SRC/$IMAGE"
-[ -z "$BASELINE" ] || timed pull-berth-base "\"\${BASE[@]}\" rmi -f $SRC/$IMAGE" -- "${BASE[@]}" pull "$SRC/$IMAGE"
+if [ -z "$BASELINE" ]; then
+  timed pull-berth "\"\${BERTH[@]}\" rmi -f $SRC/$IMAGE" -- "${BERTH[@]}" pull "$SRC/$IMAGE"
+else
+  # Alternated, so both builds see the same swings of the machine's load.
+  for ((run = 1; run <= RUNS; run++)); do
+    RUNS=1 timed pull-berth "\"\${BERTH[@]}\" rmi -f $SRC/$IMAGE" -- "${BERTH[@]}" pull "$SRC/$IMAGE"
+    RUNS=1 timed pull-berth-base "\"\${BASE[@]}\" rmi -f $SRC/$IMAGE" -- "${BASE[@]}" pull "$SRC/$IMAGE"
+  done
+fi
 timed pull-podman "\"\${PODMAN[@]}\" rmi -a -f" -- "${PODMAN[@]}" pull -q --tls-verify=false "$SRC/$IMAGE"
 timed pull-docker "\"\${DOCKER[@]}\" rmi -f $SRC/$IMAGE" -- "${DOCKER[@]}" pull -q "$SRC/$IMAGE"
 timed pull-skopeo "rm -rf $W/skopeo-oci" -- skopeo copy -q --src-tls-verify=false "docker://$SRC/$IMAGE" "oci:$W/skopeo-oci:1"
