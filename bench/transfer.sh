@@ -12,7 +12,9 @@
 #
 # Run as root:   sudo bash bench/transfer.sh
 # Environment:   RUNS=5, LAYER_MIB=50 (size of each layer before compression),
-#                BENCH_DIR=/var/tmp/berth-transfer (removed at the end)
+#                BENCH_DIR=/var/tmp/berth-transfer (removed at the end),
+#                BASELINE=/path/to/another/build/bin/berthd (optional: its pulls are timed too, right after
+#                Berth's, as "berth-base": a before/after comparison within one run on a loaded machine)
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -40,6 +42,9 @@ if [ -e "$W" ] || [ -e "$R" ]; then
 fi
 
 BERTHD_SOCK=unix://$R/berth.sock
+BASELINE=${BASELINE:-}
+BASE_SOCK=unix://$R/berth-base.sock
+BASE=("$repo/bin/berth" -H "$BASE_SOCK")
 DOCKERD_SOCK=unix://$R/docker.sock
 BERTH=("$repo/bin/berth" -H "$BERTHD_SOCK")
 DOCKER=(docker -H "$DOCKERD_SOCK")
@@ -50,7 +55,7 @@ DST_PORT=$((SRC_PORT + 1))
 SRC=127.0.0.1:$SRC_PORT
 DST=127.0.0.1:$DST_PORT
 IMAGE=bench/transfer:1
-berthd_pid= dockerd_pid= src_pid= dst_pid= made_bridge=
+berthd_pid= base_pid= dockerd_pid= src_pid= dst_pid= made_bridge=
 host_paths_new=()
 for p in /run/docker /run/containerd /run/containers /var/lib/containers /dev/shm/libpod_lock; do
   [ -e "$p" ] || host_paths_new+=("$p")
@@ -61,6 +66,7 @@ cleanup() {
   set +e
   log "cleaning up"
   [ -z "$berthd_pid" ] || stop_pid "$berthd_pid" 20
+  [ -z "$base_pid" ] || stop_pid "$base_pid" 20
   [ -z "$dockerd_pid" ] || stop_pid "$dockerd_pid" 30
   [ -z "$src_pid" ] || stop_pid "$src_pid" 5
   [ -z "$dst_pid" ] || stop_pid "$dst_pid" 5
@@ -180,6 +186,11 @@ log "starting berthd and a dockerd on their own sockets and roots"
 setsid "$repo/bin/berthd" --root "$W/berth" --exec-root "$R/berth" --host "$BERTHD_SOCK" > "$OUT/berthd.log" 2>&1 &
 berthd_pid=$!
 wait_until 60 berthd "${BERTH[@]}" version
+if [ -n "$BASELINE" ]; then
+  setsid "$BASELINE" --root "$W/berth-base" --exec-root "$R/berth-base" --host "$BASE_SOCK" > "$OUT/berthd-base.log" 2>&1 &
+  base_pid=$!
+  wait_until 60 "baseline berthd" "${BASE[@]}" version
+fi
 if ip link show "$BRIDGE" >/dev/null 2>&1; then
   echo "bench: bridge $BRIDGE exists already" >&2
   exit 1
@@ -197,7 +208,15 @@ wait_until 60 dockerd "${DOCKER[@]}" version
 
 # ---- 3. pull -----------------------------------------------------------------------------------------------
 log "pull from $SRC, $RUNS runs each"
-timed pull-berth "\"\${BERTH[@]}\" rmi -f $SRC/$IMAGE" -- "${BERTH[@]}" pull "$SRC/$IMAGE"
+if [ -z "$BASELINE" ]; then
+  timed pull-berth "\"\${BERTH[@]}\" rmi -f $SRC/$IMAGE" -- "${BERTH[@]}" pull "$SRC/$IMAGE"
+else
+  # Alternated, so both builds see the same swings of the machine's load.
+  for ((run = 1; run <= RUNS; run++)); do
+    RUNS=1 timed pull-berth "\"\${BERTH[@]}\" rmi -f $SRC/$IMAGE" -- "${BERTH[@]}" pull "$SRC/$IMAGE"
+    RUNS=1 timed pull-berth-base "\"\${BASE[@]}\" rmi -f $SRC/$IMAGE" -- "${BASE[@]}" pull "$SRC/$IMAGE"
+  done
+fi
 timed pull-podman "\"\${PODMAN[@]}\" rmi -a -f" -- "${PODMAN[@]}" pull -q --tls-verify=false "$SRC/$IMAGE"
 timed pull-docker "\"\${DOCKER[@]}\" rmi -f $SRC/$IMAGE" -- "${DOCKER[@]}" pull -q "$SRC/$IMAGE"
 timed pull-skopeo "rm -rf $W/skopeo-oci" -- skopeo copy -q --src-tls-verify=false "docker://$SRC/$IMAGE" "oci:$W/skopeo-oci:1"
@@ -228,4 +247,9 @@ for op in ("pull", "push"):
     f = lambda v: "%8.2f s" % (v / 1000) if v is not None else "    failed"
     ratio = "%.2f (<= %.1f: %s)" % (b / p, targets[op], "PASS" if b / p <= targets[op] else "MISS") if b and p else "n/a"
     print("%-6s %10s %10s %10s %10s   %s" % (op, f(b), f(p), f(d), f(s), ratio))
+base = med("pull-berth-base")
+if base:
+    b, p = med("pull-berth"), med("pull-podman")
+    print("baseline berthd pull %.2f s; this build/baseline %.2f; baseline/podman %s"
+          % (base / 1000, b / base if b else float("nan"), "%.2f" % (base / p) if p else "n/a"))
 EOF

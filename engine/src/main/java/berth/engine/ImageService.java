@@ -92,7 +92,7 @@ final class ImageService {
     private ImageSummary summary(Image image, List<String> repoTags) {
         ContainerConfig config = image.config().config();
         Map<String, String> labels = config == null || config.labels() == null ? Map.of() : config.labels();
-        return new ImageSummary(image.id().toString(), "", repoTags, List.of(),
+        return new ImageSummary(image.id().toString(), "", repoTags, image.repoDigests(),
                 image.created().getEpochSecond(), image.size(), -1, labels, -1);
     }
 
@@ -110,11 +110,11 @@ final class ImageService {
                 case "false", "0" -> false;
                 default -> throw new InvalidArgument("invalid filter 'dangling=" + filters.get("dangling") + "'");
             };
-            keep = keep.and(image -> image.repoTags().isEmpty() == dangling);
+            keep = keep.and(image -> dangling(image) == dangling);
         }
         List<PathMatcher> matchers = referenceMatchers(filters);
         if (!matchers.isEmpty()) {
-            keep = keep.and(image -> image.repoTags().stream().anyMatch(tag -> matchesReference(matchers, tag)));
+            keep = keep.and(image -> references(image).stream().anyMatch(tag -> matchesReference(matchers, tag)));
         }
         for (String label : filters.get("label")) {
             int eq = label.indexOf('=');
@@ -137,7 +137,8 @@ final class ImageService {
 
     /** docker matches {@code reference=} against the familiar name with and without its tag. */
     private static boolean matchesReference(List<PathMatcher> matchers, String tag) {
-        String repository = tag.substring(0, tag.lastIndexOf(':') > tag.lastIndexOf('/') ? tag.lastIndexOf(':') : tag.length());
+        String name = tag.contains("@") ? tag.substring(0, tag.indexOf('@')) : tag;
+        String repository = name.substring(0, name.lastIndexOf(':') > name.lastIndexOf('/') ? name.lastIndexOf(':') : name.length());
         return matchers.stream().anyMatch(m -> m.matches(Path.of(tag)) || m.matches(Path.of(repository)));
     }
 
@@ -146,7 +147,7 @@ final class ImageService {
         ImageConfig config = image.config();
         String comment = config.history() == null || config.history().isEmpty() ? ""
                 : Optional.ofNullable(config.history().getLast().comment()).orElse("");
-        return new ImageInspect(image.id().toString(), image.repoTags(), List.of(), "", comment,
+        return new ImageInspect(image.id().toString(), image.repoTags(), image.repoDigests(), "", comment,
                 HumanTime.rfc3339(image.created()), config.author() == null ? "" : config.author(),
                 dockerShaped(config.config() == null ? ContainerConfig.EMPTY : config.config()), config.architecture(),
                 config.os(),
@@ -229,11 +230,14 @@ final class ImageService {
         boolean byId = id.startsWith(name) || id.substring(7).startsWith(name);
         List<ImageDeleteItem> items = new ArrayList<>();
         if (!byId) {
-            ImageRef ref = ImageRef.parse(name);
-            if (image.repoTags().size() > 1 || (force && inUse(image))) {
-                images.untag(ref);
-                events.publish("image", "untag", id, Map.of("name", ref.familiar()));
-                return List.of(new ImageDeleteItem(ref.familiar(), null));
+            List<String> going = referencesGoingWith(image, ImageRef.parse(name));
+            if (references(image).size() > going.size() || (force && inUse(image))) {
+                for (String reference : going) {
+                    images.untag(ImageRef.parse(reference));
+                    events.publish("image", "untag", id, Map.of("name", reference));
+                    items.add(new ImageDeleteItem(reference, null));
+                }
+                return items;
             }
         } else if (image.repoTags().size() > 1 && !force) {
             throw new Conflict("conflict: unable to delete " + image.id().shortHex()
@@ -254,14 +258,14 @@ final class ImageService {
                 throw new Conflict("conflict: unable to delete " + image.id().shortHex()
                         + " (must be forced) - image is being used by stopped container " + user);
             }
-            for (String tag : image.repoTags()) {
+            for (String tag : references(image)) {
                 images.untag(ImageRef.parse(tag));
                 items.add(new ImageDeleteItem(tag, null));
                 events.publish("image", "untag", id, Map.of("name", tag));
             }
             return items;
         }
-        for (String tag : image.repoTags()) {
+        for (String tag : references(image)) {
             items.add(new ImageDeleteItem(tag, null));
             events.publish("image", "untag", id, Map.of("name", tag));
         }
@@ -269,6 +273,31 @@ final class ImageService {
         items.add(new ImageDeleteItem(null, id));
         events.publish("image", "delete", id, Map.of("name", id));
         return items;
+    }
+
+    // Tags and digest references (RepoDigests) alike keep an image; one with neither is dangling.
+    private static List<String> references(Image image) {
+        return java.util.stream.Stream.concat(image.repoTags().stream(), image.repoDigests().stream()).toList();
+    }
+
+    private static boolean dangling(Image image) {
+        return image.repoTags().isEmpty() && image.repoDigests().isEmpty();
+    }
+
+    // What `rmi REF` removes, as docker: the reference, and with a tag the digest references of its repository
+    // when no other tag of that repository remains.
+    private static List<String> referencesGoingWith(Image image, ImageRef ref) {
+        List<String> going = new ArrayList<>(List.of(ref.familiar()));
+        if (ref.digest() == null) {
+            String repository = ref.familiarRepository();
+            boolean otherTag = image.repoTags().stream().map(ImageRef::parse)
+                    .anyMatch(t -> t.familiarRepository().equals(repository) && !t.familiar().equals(ref.familiar()));
+            if (!otherTag) {
+                image.repoDigests().stream().filter(d -> ImageRef.parse(d).familiarRepository().equals(repository))
+                        .forEach(going::add);
+            }
+        }
+        return going;
     }
 
     // Docker refuses even a forced delete while a container runs (paused or restarting counts as running).
@@ -287,10 +316,10 @@ final class ImageService {
         List<ImageDeleteItem> deleted = new ArrayList<>();
         long reclaimed = 0;
         for (Image image : images.list()) {
-            if ((danglingOnly && !image.repoTags().isEmpty()) || inUse(image)) {
+            if ((danglingOnly && !dangling(image)) || inUse(image)) {
                 continue;
             }
-            for (String tag : image.repoTags()) {
+            for (String tag : references(image)) {
                 deleted.add(new ImageDeleteItem(tag, null));
             }
             images.delete(image.id());

@@ -34,7 +34,9 @@ final class RegistryService {
 
     private void published(RegistryClient.PullResult pulled) {
         List<String> tags = pulled.image().repoTags();
-        String name = tags.isEmpty() ? pulled.image().id().toString() : tags.getFirst();
+        List<String> digests = pulled.image().repoDigests();
+        String name = !tags.isEmpty() ? tags.getFirst()
+                : !digests.isEmpty() ? digests.getFirst() : pulled.image().id().toString();
         events.publish("image", "pull", name, Map.of("name", name));
     }
 

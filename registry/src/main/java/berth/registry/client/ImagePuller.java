@@ -102,8 +102,12 @@ final class ImagePuller {
         }
         Digest configDigest = manifest.config().digest();
         Optional<Image> existing = images.find(configDigest);
-        List<ImageRef> refs = List.of(ref);
-        boolean tagged = existing.isPresent() && images.taggedImage(ref).filter(configDigest::equals).isPresent();
+        // As docker: a pull by tag names the image by the tag and records repo@digest (a RepoDigest); a pull by
+        // digest records only that.
+        ImageRef byDigest = new ImageRef(ref.domain(), ref.path(), null, top.digest());
+        List<ImageRef> refs = ref.digest() != null ? List.of(byDigest) : List.of(ref, byDigest);
+        boolean tagged = existing.isPresent() && refs.stream()
+                .allMatch(r -> images.taggedImage(r).filter(configDigest::equals).isPresent());
         List<Digest> blobs = manifest.layers().stream().map(Descriptor::digest).toList();
         if (existing.isPresent() && tagged) {
             return new Pulled(existing.get(), top.digest(), false, blobs);
@@ -151,6 +155,10 @@ final class ImagePuller {
                     }
                     downloadSlots.acquire();
                     try {
+                        Optional<ImageStore.UnpackedBlob> streamed = downloadAndUnpack(repository, layer);
+                        if (streamed.isPresent()) {
+                            return streamed.get();
+                        }
                         download(repository, layer);
                     } finally {
                         downloadSlots.release();
@@ -239,6 +247,52 @@ final class ImagePuller {
             }
         }
         return records;
+    }
+
+    /**
+     * Downloads a layer and unpacks it in the same pass: the bytes go to the partial blob (hashed on the way) and
+     * into the unpacker at once; the unpacked snapshot is returned only after the blob's digest checked (it stays
+     * detached, invisible, until stacked). Empty when this pass does not apply or fails part way: a blob stored
+     * meanwhile or partly downloaded by an earlier attempt, a cut connection, bytes the unpacker refuses; then
+     * {@link #download} resumes or verifies the blob and the layer is unpacked from it, giving the real error.
+     */
+    private Optional<ImageStore.UnpackedBlob> downloadAndUnpack(String repository, Descriptor layer) throws IOException {
+        String id = shortId(layer);
+        Digest digest = layer.digest();
+        try (ContentStore.Download partial = content.download(digest)) {
+            if (content.contains(digest) || partial.offset() > 0) {
+                return Optional.empty();
+            }
+            BlobStream blob = caller.call(new BlobGet(repository, digest, 0));
+            ImageStore.UnpackedBlob unpacked;
+            try (InputStream in = blob.body()) {
+                Tee tee = new Tee(in, partial.stream(), id, layer.size());
+                unpacked = images.unpackLayer(tee);
+                try {
+                    tee.drain();
+                } catch (IOException | RuntimeException e) {
+                    images.discard(unpacked);
+                    throw e;
+                }
+            } catch (IOException | RuntimeException e) {
+                if (Thread.currentThread().isInterrupted()) {
+                    throw e;
+                }
+                return Optional.empty();
+            }
+            listener.layer(id, "Verifying Checksum");
+            try {
+                partial.commit();
+            } catch (InvalidArgument e) {
+                images.discard(unpacked);
+                throw new InvalidArgument("filesystem layer verification failed for digest " + digest);
+            } catch (IOException | RuntimeException e) {
+                images.discard(unpacked);
+                throw e;
+            }
+            listener.layer(id, "Download complete");
+            return Optional.of(unpacked);
+        }
     }
 
     private void download(String repository, Descriptor layer) throws IOException {
@@ -375,6 +429,74 @@ final class ImagePuller {
 
     static String shortId(Descriptor layer) {
         return layer.digest().hex().substring(0, 12);
+    }
+
+    /**
+     * A layer's bytes as they arrive from the registry, copied to its partial blob as the unpacker reads them, with
+     * "Downloading" progress; {@link #drain} copies what the unpacker left (padding, a compression trailer). The
+     * unpacker cannot close the registry's stream through it.
+     */
+    private final class Tee extends FilterInputStream {
+        private final OutputStream copy;
+        private final String id;
+        private final long total;
+        private long count;
+        private long reported;
+
+        Tee(InputStream in, OutputStream copy, String id, long total) {
+            super(in);
+            this.copy = copy;
+            this.id = id;
+            this.total = total;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                copy.write(b, off, n);
+                count += n;
+                if (total > 0 && count > total) {
+                    throw new InvalidArgument("layer " + id + " is larger than its manifest says (" + total + " bytes)");
+                }
+                if (count - reported >= PROGRESS_STEP) {
+                    reported = count;
+                    listener.bytes(id, "Downloading", count, total);
+                }
+            }
+            return n;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            byte[] buffer = new byte[(int) Math.min(n, 64 * 1024)];
+            int read = read(buffer, 0, buffer.length);
+            return Math.max(read, 0);
+        }
+
+        @Override
+        public boolean markSupported() {
+            return false;
+        }
+
+        void drain() throws IOException {
+            byte[] buffer = new byte[128 * 1024];
+            while (read(buffer, 0, buffer.length) >= 0) {
+                // copied by read
+            }
+            listener.bytes(id, "Downloading", count, total);
+        }
+
+        @Override
+        public void close() {
+        }
     }
 
     /** Reports "Extracting" as the unpacker consumes the blob. */

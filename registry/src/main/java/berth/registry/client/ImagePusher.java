@@ -108,7 +108,7 @@ final class ImagePusher {
         Optional<URI> location = caller.call(new UploadStart(ref.path(), from.map(f -> digest), from.map(ImageRef::path)));
         if (location.isEmpty()) {
             if (report) {
-                listener.layer(id, "Mounted from " + from.orElseThrow().familiarRepository());
+                listener.layer(id, "Mounted from " + from.orElseThrow().path());
             }
             sources.add(digest, ref);
             return;

@@ -133,6 +133,7 @@ public final class RegistryClient {
             RegistryCaller caller = caller(base(target.domain()), auth, scopes);
             ImagePusher.Pushed pushed = new ImagePusher(caller, content, listener, config.maxConcurrentUploads(), sources)
                     .push(target, manifestDigest);
+            images.tag(imageId, new ImageRef(target.domain(), target.path(), null, pushed.digest()));
             results.add(new PushResult(pushed.tag(), pushed.digest(), pushed.size()));
         }
         return results;

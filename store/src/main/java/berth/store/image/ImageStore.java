@@ -281,6 +281,14 @@ public final class ImageStore {
         }
     }
 
+    /**
+     * Unpacks a layer from a stream (a download as it arrives) into a snapshot of its own, as {@link #unpackLayer}
+     * does from a stored blob; the stream is not closed. The caller verifies the bytes before stacking it.
+     */
+    public UnpackedBlob unpackLayer(InputStream layer) {
+        return new UnpackedBlob(layers.unpackDetached(layer));
+    }
+
     /** Stacks an unpacked layer on {@code parentChainId}, checking its diff id; see {@link #applyLayer}. */
     public LayerRecord stackLayer(UnpackedBlob layer, Optional<String> parentChainId, Digest diffId) {
         Digest actual = layer.detached.unpacked().diffId();
@@ -367,10 +375,13 @@ public final class ImageStore {
 
     private Image toImage(ImageRecord record) {
         ImageConfig config = Json.read(record.config(), ImageConfig.class);
-        List<String> tags = metadata.tagsOf(record.id()).stream().map(ref -> ImageRef.parse(ref).familiar()).toList();
+        // Both kinds of reference live in the tags table: a digest reference ({@code repo@sha256:…}) is a RepoDigest.
+        List<ImageRef> refs = metadata.tagsOf(record.id()).stream().map(ImageRef::parse).toList();
+        List<String> tags = refs.stream().filter(ref -> ref.digest() == null).map(ImageRef::familiar).toList();
+        List<String> digests = refs.stream().filter(ref -> ref.digest() != null).map(ImageRef::familiar).toList();
         List<Digest> diffIds = config.rootfs() == null || config.rootfs().diffIds() == null
                 ? List.of() : config.rootfs().diffIds();
-        return new Image(record.id(), tags, config, record.created(), record.size(), diffIds, record.topChainId());
+        return new Image(record.id(), tags, digests, config, record.created(), record.size(), diffIds, record.topChainId());
     }
 
     static Instant createdOf(ImageConfig config) {

@@ -1,0 +1,203 @@
+package berth.it;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Berth's client against Berth's own registry server, both as {@code berth registry serve} on its own and inside
+ * berthd ({@code --registry-addr}), driven by {@code berth} and by the docker CLI: pushes and pulls keep the image's
+ * Id and manifest digest, a pull by digest finds the same image, and a second repository sharing layers mounts them
+ * instead of uploading them again.
+ */
+class OwnRegistryTest {
+    private static final Pattern LISTENING = Pattern.compile("listening on https?://(127\\.0\\.0\\.1:\\d+)");
+    private static Daemon daemon;
+    private static Path work;
+    private static Process server;
+    private static String standalone;
+    private static String builtIn;
+
+    @BeforeAll
+    static void start() throws Exception {
+        daemon = Daemon.startWith("--registry-addr", "127.0.0.1:0");
+        Daemon.Result imported = daemon.run(List.of("bash", Daemon.REPO.resolve("scripts/busybox-image.sh").toString(),
+                "-H", daemon.host()), null);
+        assertEquals(0, imported.exit(), imported.toString());
+        builtIn = awaitAddress(daemon.root.getParent().resolve("berthd.log"), null);
+        work = Files.createTempDirectory(Path.of("/tmp"), "berth-own-registry-");
+        Path log = work.resolve("serve.out");
+        server = new ProcessBuilder(Daemon.REPO.resolve("bin/berth").toString(), "registry", "serve",
+                "--addr", "127.0.0.1:0", "--root", work.resolve("registry").toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        standalone = awaitAddress(log, server);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (server != null) {
+            server.destroy();
+            server.waitFor(15, TimeUnit.SECONDS);
+        }
+        if (daemon != null) {
+            daemon.close();
+        }
+        if (work != null) {
+            try (Stream<Path> files = Files.walk(work)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    private static String awaitAddress(Path log, Process process) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            Matcher m = LISTENING.matcher(Files.exists(log) ? Files.readString(log) : "");
+            if (m.find()) {
+                return m.group(1);
+            }
+            if (process != null && !process.isAlive()) {
+                throw new IllegalStateException("the registry exited: " + Files.readString(log));
+            }
+            Thread.sleep(50);
+        }
+        throw new IllegalStateException("the registry did not start: " + Files.readString(log));
+    }
+
+    private static Daemon.Result ok(Daemon.Result result) {
+        assertEquals(0, result.exit(), result.toString());
+        return result;
+    }
+
+    private static String pushedDigest(String output, String tag) {
+        Matcher m = Pattern.compile(Pattern.quote(tag) + ": digest: (sha256:[a-f0-9]{64}) size: \\d+").matcher(output);
+        assertTrue(m.find(), output);
+        return m.group(1);
+    }
+
+    private static String pulledDigest(String output) {
+        Matcher m = Pattern.compile("Digest: (sha256:[a-f0-9]{64})").matcher(output);
+        assertTrue(m.find(), output);
+        return m.group(1);
+    }
+
+    private static String imageId(String ref) {
+        return ok(daemon.berth("image", "inspect", "--format", "{{.Id}}", ref)).stdout().strip();
+    }
+
+    /**
+     * Pushes busybox as REGISTRY/x/busybox:1 with {@code cli} ("berth" or "docker"), removes every local name of it,
+     * pulls it back and runs it; busybox is tagged again whatever happens.
+     */
+    private static void roundTrip(String registry, String cli, String repo) {
+        String ref = registry + "/" + repo + ":1";
+        String id = imageId("busybox");
+        ok(command(cli, "tag", "busybox", ref));
+        String pushed = ok(command(cli, "push", ref)).stdout();
+        assertTrue(pushed.contains("The push refers to repository [" + registry + "/" + repo + "]"), pushed);
+        // busybox's one layer may be in the registry from another test's push already: then it is mounted.
+        assertTrue(pushed.contains("Pushed") || pushed.contains("Mounted from ") || pushed.contains("Layer already exists"),
+                pushed);
+        String digest = pushedDigest(pushed, "1");
+        String byDigest = registry + "/" + repo + "@" + digest;
+        assertTrue(repoDigests(ref).contains("\"" + byDigest + "\""), repoDigests(ref));
+        String again = ok(command(cli, "push", ref)).stdout();
+        assertTrue(again.contains("Layer already exists"), again);
+        assertEquals(digest, pushedDigest(again, "1"));
+        ok(command(cli, "rmi", ref));
+        ok(command(cli, "rmi", "busybox"));
+        try {
+            String pulled = ok(command(cli, "pull", ref)).stdout();
+            assertTrue(pulled.contains("Pull complete"), pulled);
+            assertEquals(digest, pulledDigest(pulled));
+            assertTrue(pulled.contains("Status: Downloaded newer image for " + ref), pulled);
+            assertEquals(id, imageId(ref));
+            assertEquals("[\"" + byDigest + "\"]", repoDigests(ref));
+        } finally {
+            ok(daemon.berth("tag", ref, "busybox"));
+        }
+        assertEquals("hi\n", "berth".equals(cli) ? daemon.berthRunOk(ref, "echo", "hi") : daemon.dockerRunOk(ref, "echo", "hi"));
+
+        String pulled = ok(command(cli, "pull", byDigest)).stdout();
+        assertEquals(digest, pulledDigest(pulled));
+        assertEquals(id, imageId(byDigest));
+        // As docker: removing a repository's last tag takes its digest references along.
+        ok(daemon.berth("rmi", ref));
+        Daemon.Result gone = daemon.berth("image", "inspect", byDigest);
+        assertEquals(1, gone.exit(), gone.toString());
+    }
+
+    private static String repoDigests(String ref) {
+        return ok(daemon.berth("image", "inspect", "--format", "{{json .RepoDigests}}", ref)).stdout().strip();
+    }
+
+    private static Daemon.Result command(String cli, String... args) {
+        return "berth".equals(cli) ? daemon.berth(args) : daemon.docker(args);
+    }
+
+    @Test
+    void berthPushesPullsAndRunsThroughTheStandaloneServer() {
+        roundTrip(standalone, "berth", "x/busybox");
+    }
+
+    @Test
+    void dockerCliPushesAndPullsThroughTheStandaloneServer() {
+        roundTrip(standalone, "docker", "docker/busybox");
+    }
+
+    @Test
+    void berthPushesPullsAndRunsThroughTheDaemonsOwnRegistry() {
+        roundTrip(builtIn, "berth", "own/busybox");
+    }
+
+    @Test
+    void dockerCliPushesAndPullsThroughTheDaemonsOwnRegistry() {
+        roundTrip(builtIn, "docker", "own/docker/busybox");
+    }
+
+    @Test
+    void aSecondRepositoryMountsTheLayersItShares() {
+        for (String registry : List.of(standalone, builtIn)) {
+            // A layer no other test pushed: made by a container and committed.
+            String container = "mount-" + registry.replaceAll("\\D", "");
+            ok(daemon.berth("run", "--name", container, "busybox", "sh", "-c", "echo " + container + " > /made"));
+            String first = registry + "/mount/a:1";
+            String second = registry + "/mount/b:1";
+            ok(daemon.berth("commit", container, first));
+            ok(daemon.berth("rm", container));
+            ok(daemon.berth("tag", first, second));
+            String uploaded = ok(daemon.berth("push", first)).stdout();
+            assertTrue(uploaded.contains("Pushed"), uploaded);
+            String pushed = ok(daemon.berth("push", second)).stdout();
+            assertTrue(pushed.contains("Mounted from mount/a"), pushed);
+            assertFalse(pushed.contains("Pushed"), pushed);
+            String byDigest = registry + "/mount/b@" + pushedDigest(pushed, "1");
+            ok(daemon.berth("rmi", first, second));
+
+            // A pull by digest names the image by no tag, only by the digest reference (docker's RepoDigests).
+            String pulled = ok(daemon.berth("pull", byDigest)).stdout();
+            assertTrue(pulled.contains("Pull complete"), pulled);
+            assertTrue(pulled.contains("Status: Downloaded newer image for " + byDigest), pulled);
+            assertEquals("[] [\"" + byDigest + "\"]", ok(daemon.berth("image", "inspect", "--format",
+                    "{{json .RepoTags}} {{json .RepoDigests}}", byDigest)).stdout().strip());
+            String listed = ok(daemon.berth("images", "--digests", "--format", "{{.Repository}} {{.Tag}} {{.Digest}}",
+                    registry + "/mount/b")).stdout();
+            assertEquals(registry + "/mount/b <none> " + byDigest.substring(byDigest.indexOf('@') + 1) + "\n", listed);
+            assertEquals(container + "\n", daemon.berthRunOk(byDigest, "cat", "/made"));
+            ok(daemon.berth("rmi", byDigest));
+            assertFalse(ok(daemon.berth("images", "--digests")).stdout().contains("/mount/"));
+        }
+    }
+}
