@@ -95,13 +95,7 @@ public final class FileCommands {
         public Integer call() {
             EngineClient.Query q = EngineClient.query().add("container", args.getFirst());
             if (args.size() > 1) {
-                ImageReference ref;
-                try {
-                    ref = ImageReference.parse(args.get(1));
-                } catch (IllegalArgumentException e) {
-                    throw new UserException(e.getMessage(), 1);
-                }
-                q.add("repo", ref.name()).add("tag", ref.tag());
+                ImageReference.addRepoAndTag(q, args.get(1));
             }
             q.add("comment", message).add("author", author).add("pause", pause ? "1" : "0");
             for (String c : changes) {

@@ -304,13 +304,7 @@ public final class ImageCommands {
             String source = args.getFirst();
             EngineClient.Query q = EngineClient.query().add("fromSrc", "-");
             if (args.size() > 1) {
-                ImageReference ref;
-                try {
-                    ref = ImageReference.parse(args.get(1));
-                } catch (IllegalArgumentException e) {
-                    throw new UserException(e.getMessage(), 1);
-                }
-                q.add("repo", ref.name()).add("tag", ref.tag());
+                ImageReference.addRepoAndTag(q, args.get(1));
             }
             q.add("message", message).add("platform", platform);
             for (String c : changes) {

@@ -25,6 +25,17 @@ record ImageReference(String name, String tag, String digest) {
     private static final Pattern FULL_ID = Pattern.compile("[a-f0-9]{64}");
     private static final int NAME_MAX = 255;
 
+    /** Adds a {@code REPO[:TAG]} the user typed as the {@code repo} and {@code tag} of a request; a bad one exits 1. */
+    static void addRepoAndTag(berth.cli.EngineClient.Query q, String text) {
+        ImageReference ref;
+        try {
+            ref = parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new berth.cli.UserException(e.getMessage(), 1);
+        }
+        q.add("repo", ref.name()).add("tag", ref.tag());
+    }
+
     /** Parses {@code text}; a bad one is an {@link IllegalArgumentException} with docker's message. */
     static ImageReference parse(String text) {
         if (FULL_ID.matcher(text).matches()) {

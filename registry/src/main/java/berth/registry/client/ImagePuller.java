@@ -46,7 +46,6 @@ import java.util.concurrent.Executors;
  */
 final class ImagePuller {
     private static final int ATTEMPTS = 3;
-    private static final long PROGRESS_STEP = 512 * 1024;
 
     private final RegistryCaller caller;
     private final ContentStore content;
@@ -167,7 +166,8 @@ final class ImagePuller {
                     try {
                         String id = shortId(layer);
                         listener.bytes(id, "Extracting", 0, layer.size());
-                        return images.unpackLayer(layer.digest(), in -> new Counting(in, id, layer.size()));
+                        return images.unpackLayer(layer.digest(),
+                                in -> new ProgressStream(in, listener, id, "Extracting", layer.size()));
                     } finally {
                         unpackSlots.release();
                     }
@@ -235,7 +235,7 @@ final class ImagePuller {
                     Descriptor layer = descriptors.get(i);
                     String id = shortId(layer);
                     LayerRecord record = images.applyLayer(layer.digest(), parent, diffIds.get(i),
-                            present.get(i) ? in -> in : in -> new Counting(in, id, layer.size()));
+                            present.get(i) ? in -> in : in -> new ProgressStream(in, listener, id, "Extracting", layer.size()));
                     if (!present.get(i)) {
                         listener.layer(id, "Pull complete");
                     }
@@ -345,7 +345,7 @@ final class ImagePuller {
             if (total > 0 && at > total) {
                 throw new InvalidArgument("layer " + id + " is larger than its manifest says (" + total + " bytes)");
             }
-            if (at - reported >= PROGRESS_STEP) {
+            if (at - reported >= ProgressStream.STEP) {
                 listener.bytes(id, "Downloading", at, total);
                 reported = at;
             }
@@ -459,7 +459,7 @@ final class ImagePuller {
                 if (total > 0 && count > total) {
                     throw new InvalidArgument("layer " + id + " is larger than its manifest says (" + total + " bytes)");
                 }
-                if (count - reported >= PROGRESS_STEP) {
+                if (count - reported >= ProgressStream.STEP) {
                     reported = count;
                     listener.bytes(id, "Downloading", count, total);
                 }
@@ -496,42 +496,6 @@ final class ImagePuller {
 
         @Override
         public void close() {
-        }
-    }
-
-    /** Reports "Extracting" as the unpacker consumes the blob. */
-    private final class Counting extends FilterInputStream {
-        private final String id;
-        private final long total;
-        private long count;
-        private long reported;
-
-        Counting(InputStream in, String id, long total) {
-            super(in);
-            this.id = id;
-            this.total = total;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = super.read(b, off, len);
-            if (n > 0) {
-                count += n;
-                if (count - reported >= PROGRESS_STEP || count == total) {
-                    reported = count;
-                    listener.bytes(id, "Extracting", count, total);
-                }
-            }
-            return n;
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = super.read();
-            if (b >= 0) {
-                count++;
-            }
-            return b;
         }
     }
 }

@@ -14,7 +14,6 @@ import berth.registry.client.RegistryEndpoint.UploadPut;
 import berth.registry.client.RegistryEndpoint.UploadStart;
 import berth.store.ContentStore;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -119,7 +118,7 @@ final class ImagePusher {
                 HttpRequest.BodyPublishers.ofInputStream(() -> {
                     try {
                         InputStream in = Files.newInputStream(file);
-                        return report ? new Counting(in, id, size) : in;
+                        return report ? new ProgressStream(in, listener, id, "Pushing", size) : in;
                     } catch (IOException e) {
                         throw new UncheckedIOException(e);
                     }
@@ -144,33 +143,6 @@ final class ImagePusher {
                 case RuntimeException runtime -> throw runtime;
                 default -> throw new IllegalStateException(e.getCause());
             }
-        }
-    }
-
-    /** Reports "Pushing" as the upload reads the blob. */
-    private final class Counting extends FilterInputStream {
-        private final String id;
-        private final long total;
-        private long count;
-        private long reported;
-
-        Counting(InputStream in, String id, long total) {
-            super(in);
-            this.id = id;
-            this.total = total;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = super.read(b, off, len);
-            if (n > 0) {
-                count += n;
-                if (count - reported >= 512 * 1024 || count == total) {
-                    reported = count;
-                    listener.bytes(id, "Pushing", count, total);
-                }
-            }
-            return n;
         }
     }
 }
