@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -23,7 +22,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * instead of uploading them again.
  */
 class OwnRegistryTest {
-    private static final Pattern LISTENING = Pattern.compile("listening on https?://(127\\.0\\.0\\.1:\\d+)");
     private static Daemon daemon;
     private static Path work;
     private static Process server;
@@ -36,13 +34,11 @@ class OwnRegistryTest {
         Daemon.Result imported = daemon.run(List.of("bash", Daemon.REPO.resolve("scripts/busybox-image.sh").toString(),
                 "-H", daemon.host()), null);
         assertEquals(0, imported.exit(), imported.toString());
-        builtIn = awaitAddress(daemon.root.getParent().resolve("berthd.log"), null);
+        builtIn = BerthRegistry.awaitAddress(daemon.root.getParent().resolve("berthd.log"), null);
         work = Files.createTempDirectory(Path.of("/tmp"), "berth-own-registry-");
         Path log = work.resolve("serve.out");
-        server = new ProcessBuilder(Daemon.REPO.resolve("bin/berth").toString(), "registry", "serve",
-                "--addr", "127.0.0.1:0", "--root", work.resolve("registry").toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        standalone = awaitAddress(log, server);
+        server = BerthRegistry.serve(work.resolve("registry"), log);
+        standalone = BerthRegistry.awaitAddress(log, server);
     }
 
     @AfterAll
@@ -55,25 +51,8 @@ class OwnRegistryTest {
             daemon.close();
         }
         if (work != null) {
-            try (Stream<Path> files = Files.walk(work)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            TestFiles.deleteTree(work);
         }
-    }
-
-    private static String awaitAddress(Path log, Process process) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < deadline) {
-            Matcher m = LISTENING.matcher(Files.exists(log) ? Files.readString(log) : "");
-            if (m.find()) {
-                return m.group(1);
-            }
-            if (process != null && !process.isAlive()) {
-                throw new IllegalStateException("the registry exited: " + Files.readString(log));
-            }
-            Thread.sleep(50);
-        }
-        throw new IllegalStateException("the registry did not start: " + Files.readString(log));
     }
 
     private static Daemon.Result ok(Daemon.Result result) {

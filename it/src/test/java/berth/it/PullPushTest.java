@@ -92,9 +92,7 @@ class PullPushTest {
             registry.close();
         }
         if (work != null) {
-            try (Stream<Path> files = Files.walk(work)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            TestFiles.deleteTree(work);
         }
     }
 

@@ -124,9 +124,7 @@ class RegistryAuthTest {
             ok(daemon.berth("rmi", ref));
             ok(daemon.berth("logout", registry.host()));
         } finally {
-            try (var files = Files.walk(dir)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            TestFiles.deleteTree(dir);
         }
     }
 
@@ -161,9 +159,7 @@ class RegistryAuthTest {
             ok(daemon.berth("rmi", ref));
         } finally {
             Files.deleteIfExists(dockerConfig);
-            try (var files = Files.walk(dir)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            TestFiles.deleteTree(dir);
         }
     }
 

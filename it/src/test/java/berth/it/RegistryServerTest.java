@@ -27,7 +27,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * digests unchanged both ways, and inspects, lists tags and deletes.
  */
 class RegistryServerTest extends SharedDaemonTest {
-    private static final Pattern LISTENING = Pattern.compile("listening on https?://(127\\.0\\.0\\.1:\\d+)");
 
     @TempDir
     Path work;
@@ -49,26 +48,8 @@ class RegistryServerTest extends SharedDaemonTest {
     /** Starts {@code berth registry serve} on a free port, with more options; its address. */
     private String serve(Path root, String... options) throws Exception {
         Path out = work.resolve("serve.out");
-        List<String> command = new ArrayList<>(List.of(Daemon.REPO.resolve("bin/berth").toString(), "registry",
-                "serve", "--addr", "127.0.0.1:0", "--root", root.toString()));
-        command.addAll(List.of(options));
-        server = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
-        return awaitAddress(out, server);
-    }
-
-    private static String awaitAddress(Path log, Process process) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < deadline) {
-            Matcher m = LISTENING.matcher(Files.exists(log) ? Files.readString(log) : "");
-            if (m.find()) {
-                return m.group(1);
-            }
-            if (process != null && !process.isAlive()) {
-                throw new IllegalStateException("the registry exited: " + Files.readString(log));
-            }
-            Thread.sleep(50);
-        }
-        throw new IllegalStateException("the registry did not start: " + Files.readString(log));
+        server = BerthRegistry.serve(root, out, options);
+        return BerthRegistry.awaitAddress(out, server);
     }
 
     private Daemon.Result skopeo(String... args) {
@@ -191,7 +172,7 @@ class RegistryServerTest extends SharedDaemonTest {
     void berthdServesTheRegistryWithRegistryAddr() throws Exception {
         try (Daemon withRegistry = Daemon.startWith("--registry-addr", "127.0.0.1:0")) {
             Path log = withRegistry.root.getParent().resolve("berthd.log");
-            String registry = awaitAddress(log, null);
+            String registry = BerthRegistry.awaitAddress(log, null);
             String image = "docker://" + registry + "/served/by/berthd:latest";
             ok(skopeo("copy", "--dest-tls-verify=false", "docker-archive:" + busyboxArchive(), image));
             ok(skopeo("inspect", "--tls-verify=false", image));

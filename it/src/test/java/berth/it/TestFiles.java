@@ -1,0 +1,19 @@
+package berth.it;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/** Removing what a test made on disk. */
+final class TestFiles {
+    private TestFiles() {}
+
+    /** Deletes {@code dir} and everything below it, deepest first. */
+    static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+}
