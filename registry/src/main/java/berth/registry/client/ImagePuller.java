@@ -5,7 +5,6 @@ import berth.oci.Digest;
 import berth.oci.ImageRef;
 import berth.oci.Json;
 import berth.oci.MediaTypes;
-import berth.oci.errors.EngineException;
 import berth.oci.errors.InvalidArgument;
 import berth.oci.errors.NotFound;
 import berth.oci.errors.Unavailable;
@@ -25,11 +24,9 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
@@ -176,7 +173,7 @@ final class ImagePuller {
             try {
                 Optional<String> parent = Optional.empty();
                 for (; stacked < descriptors.size(); stacked++) {
-                    ImageStore.UnpackedBlob unpacked = await(pending.get(stacked));
+                    ImageStore.UnpackedBlob unpacked = Transfers.await(pending.get(stacked), "pull");
                     Descriptor layer = descriptors.get(stacked);
                     LayerRecord record = unpacked == null
                             ? images.applyLayer(layer.digest(), parent, diffIds.get(stacked), in -> in)
@@ -231,7 +228,7 @@ final class ImagePuller {
             try {
                 parent = Optional.empty();
                 for (int i = 0; i < descriptors.size(); i++) {
-                    await(pending.get(i));
+                    Transfers.await(pending.get(i), "pull");
                     Descriptor layer = descriptors.get(i);
                     String id = shortId(layer);
                     LayerRecord record = images.applyLayer(layer.digest(), parent, diffIds.get(i),
@@ -409,22 +406,6 @@ final class ImagePuller {
             throw new InvalidArgument("config verification failed for digest " + descriptor.digest());
         }
         return bytes;
-    }
-
-    private static <T> T await(Future<T> future) {
-        try {
-            return future.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new Unavailable("pull interrupted", e);
-        } catch (ExecutionException e) {
-            switch (e.getCause()) {
-                case EngineException engine -> throw engine;
-                case IOException io -> throw new UncheckedIOException(io);
-                case RuntimeException runtime -> throw runtime;
-                default -> throw new IllegalStateException(e.getCause());
-            }
-        }
     }
 
     static String shortId(Descriptor layer) {

@@ -5,8 +5,6 @@ import berth.oci.Digest;
 import berth.oci.ImageRef;
 import berth.oci.Json;
 import berth.oci.MediaTypes;
-import berth.oci.errors.EngineException;
-import berth.oci.errors.Unavailable;
 import berth.oci.image.Manifest;
 import berth.registry.client.RegistryEndpoint.BlobHead;
 import berth.registry.client.RegistryEndpoint.ManifestPut;
@@ -24,7 +22,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -81,7 +78,7 @@ final class ImagePusher {
             }));
             try {
                 for (Future<?> f : pending) {
-                    await(f);
+                    Transfers.await(f, "push");
                 }
             } finally {
                 pending.forEach(f -> f.cancel(true));
@@ -128,21 +125,5 @@ final class ImagePusher {
             listener.layer(id, "Pushed");
         }
         sources.add(digest, ref);
-    }
-
-    private static void await(Future<?> future) {
-        try {
-            future.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new Unavailable("push interrupted", e);
-        } catch (ExecutionException e) {
-            switch (e.getCause()) {
-                case EngineException engine -> throw engine;
-                case IOException io -> throw new UncheckedIOException(io);
-                case RuntimeException runtime -> throw runtime;
-                default -> throw new IllegalStateException(e.getCause());
-            }
-        }
     }
 }
