@@ -214,17 +214,22 @@ final class RegistryCaller {
 
     private Unavailable unreachable(RegistryEndpoint<?> endpoint, IOException e) {
         URI uri = endpoint.uri(base);
-        String text = e instanceof ConnectException
-                ? "dial tcp " + uri.getAuthority() + ": connect: connection refused" : message(e);
+        String text = e instanceof ConnectException ? "dial tcp " + uri.getAuthority() + ": " + message(e) : message(e);
         return new Unavailable(endpoint.method().charAt(0) + endpoint.method().substring(1).toLowerCase()
                 + " \"" + uri + "\": " + text, e);
     }
 
+    // The JDK turns every failure to connect into a ConnectException, a refusal into one without a message: say what
+    // the system said, in docker's words for the refusal.
     private static String message(IOException e) {
-        if (e instanceof ConnectException) {
-            return "dial tcp: connect: connection refused";
+        String text = null;
+        for (Throwable t = e; t != null && text == null; t = t.getCause() == t ? null : t.getCause()) {
+            text = t.getMessage();
         }
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        if (e instanceof ConnectException) {
+            return text == null || text.equals("Connection refused") ? "connect: connection refused" : "connect: " + text;
+        }
+        return text == null ? e.getClass().getSimpleName() : text;
     }
 
     private static void pause(int attempt) {
