@@ -101,16 +101,11 @@ public final class AttachSocket implements AutoCloseable {
     @Override
     public void close() {
         closing = true;
-        try {
-            socket.shutdown(2);
-        } catch (SysException ignored) {
-            // not connected any more
-        }
+        socket.close();
         try {
             done.await(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        socket.close();
     }
 }

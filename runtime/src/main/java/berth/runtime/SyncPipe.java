@@ -3,6 +3,7 @@ package berth.runtime;
 import berth.oci.Json;
 import berth.oci.errors.Unavailable;
 import berth.sys.Fds;
+import berth.sys.SharedFd;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.io.ByteArrayOutputStream;
@@ -10,7 +11,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The read end of one of conmon's status pipes ({@code _OCI_SYNCPIPE}, {@code _OCI_ATTACHPIPE}). conmon writes one
@@ -19,18 +19,21 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * next message.
  */
 final class SyncPipe implements AutoCloseable {
-    private final int fd;
+    private final SharedFd fd;
     private final Path conmonLog;
-    private final AtomicBoolean closed = new AtomicBoolean();
     private byte[] pending = new byte[0];
 
     SyncPipe(int fd, Path conmonLog) {
-        this.fd = fd;
+        this.fd = new SharedFd(fd);
         this.conmonLog = conmonLog;
     }
 
     /** The next message; waits at most {@code timeoutMillis} (negative: forever). */
     synchronized JsonNode next(int timeoutMillis) {
+        return fd.use(d -> next(d, timeoutMillis));
+    }
+
+    private JsonNode next(int fd, int timeoutMillis) {
         long deadline = timeoutMillis < 0 ? Long.MAX_VALUE : System.currentTimeMillis() + timeoutMillis;
         ByteArrayOutputStream got = new ByteArrayOutputStream();
         got.writeBytes(pending);
@@ -76,11 +79,9 @@ final class SyncPipe implements AutoCloseable {
         return -1;
     }
 
-    /** Closes the pipe; not while another thread waits in {@link #next}. */
+    /** Closes the pipe, at once or when a {@link #next} that waits on it returns. */
     @Override
     public void close() {
-        if (closed.compareAndSet(false, true)) {
-            Fds.close(fd);
-        }
+        fd.close(d -> {});
     }
 }

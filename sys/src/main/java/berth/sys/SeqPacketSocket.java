@@ -20,8 +20,8 @@ public final class SeqPacketSocket implements AutoCloseable {
     private static final int SOCK_CLOEXEC = 0x80000;
     private static final int MSG_NOSIGNAL = 0x4000;
     private static final int SUN_PATH = 108;
-    public static final int SHUT_RD = 0;
     public static final int SHUT_WR = 1;
+    public static final int SHUT_RDWR = 2;
 
     private static final MethodHandle SOCKET = Libc.function("socket", FunctionDescriptor.of(ValueLayout.JAVA_INT,
             ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
@@ -32,11 +32,10 @@ public final class SeqPacketSocket implements AutoCloseable {
     private static final MethodHandle SHUTDOWN = Libc.function("shutdown", FunctionDescriptor.of(ValueLayout.JAVA_INT,
             ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
 
-    private final int fd;
-    private volatile boolean closed;
+    private final SharedFd fd;
 
     private SeqPacketSocket(int fd) {
-        this.fd = fd;
+        this.fd = new SharedFd(fd);
     }
 
     /** Connects to the socket at {@code path}, however long the path is. */
@@ -81,33 +80,42 @@ public final class SeqPacketSocket implements AutoCloseable {
     /** Blocks for the next packet (at most {@code maxSize} bytes); null at end of stream. */
     public byte[] receive(int maxSize) {
         byte[] buffer = new byte[maxSize];
-        int n = Fds.read(fd, buffer);
+        int n = fd.use(d -> Fds.read(d, buffer));
         return n == 0 ? null : Arrays.copyOf(buffer, n);
     }
 
     /** Sends {@code data} as one packet. */
     public void send(byte[] data) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment errno = Libc.errnoSegment(arena);
-            MemorySegment buf = arena.allocateFrom(ValueLayout.JAVA_BYTE, data);
-            while (true) {
-                long n = (long) SEND.invokeExact(errno, fd, buf, (long) data.length, MSG_NOSIGNAL);
-                if (n >= 0) {
-                    return;
+        fd.use(d -> {
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment errno = Libc.errnoSegment(arena);
+                MemorySegment buf = arena.allocateFrom(ValueLayout.JAVA_BYTE, data);
+                while (true) {
+                    long n = (long) SEND.invokeExact(errno, d, buf, (long) data.length, MSG_NOSIGNAL);
+                    if (n >= 0) {
+                        return null;
+                    }
+                    if (Libc.errno(errno) != Fds.EINTR) {
+                        throw Libc.failure("send", errno);
+                    }
                 }
-                if (Libc.errno(errno) != Fds.EINTR) {
-                    throw Libc.failure("send", errno);
-                }
+            } catch (SysException e) {
+                throw e;
+            } catch (Throwable t) {
+                throw new IllegalStateException(t);
             }
-        } catch (SysException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
-        }
+        });
     }
 
     /** shutdown(2): {@link #SHUT_WR} tells the peer no more data will come. */
     public void shutdown(int how) {
+        fd.use(d -> {
+            shutdown(d, how);
+            return null;
+        });
+    }
+
+    private static void shutdown(int fd, int how) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment errno = Libc.errnoSegment(arena);
             int rc = (int) SHUTDOWN.invokeExact(errno, fd, how);
@@ -121,11 +129,15 @@ public final class SeqPacketSocket implements AutoCloseable {
         }
     }
 
+    /** Closes the socket; a thread blocked in {@link #receive} sees the end of the stream first. */
     @Override
-    public synchronized void close() {
-        if (!closed) {
-            closed = true;
-            Fds.close(fd);
-        }
+    public void close() {
+        fd.close(d -> {
+            try {
+                shutdown(d, SHUT_RDWR);
+            } catch (SysException e) {
+                // not connected any more: the reader is not waiting on the peer
+            }
+        });
     }
 }
