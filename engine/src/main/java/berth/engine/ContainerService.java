@@ -83,6 +83,8 @@ final class ContainerService {
     private final ContainerMounts mounts;
     private final NetworkService networks;
     private final Map<String, LiveContainer> live = new ConcurrentHashMap<>();
+    /** Auto-removed containers whose snapshots are still being deleted, each with the end of its clean-up. */
+    private final Map<String, CompletableFuture<Void>> removing = new ConcurrentHashMap<>();
     private ExitWatcher exits;
 
     ContainerService(Layout layout, MetadataStore metadata, Snapshotter snapshotter, ImageService images,
@@ -413,25 +415,40 @@ final class ContainerService {
             publish(c.doc(), "oom", Map.of());
         }
         publish(c.doc(), "die", Map.of("exitCode", Integer.toString(exit.exitCode())));
+        CompletableFuture<Void> removal = new CompletableFuture<>();
         if (autoRemove) {
+            removing.put(id, removal);
             mounts.release(c.doc()); // volumes unmount before they lose this container's reference
             forget(c, true);
         } else {
             c.exited(exit.exitCode());
         }
-        releaseRun(c.doc());
-        c.runFinished();
-        if (autoRemove) {
-            deleteFiles(id);
-        } else if (shouldRestart(c.doc())) {
-            int delay = c.nextBackoffMillis();
-            save(c, c.doc().withState(new ContainerDoc.RunState("restarting", 0, exit.exitCode(), "",
-                    c.doc().state().startedAt(), c.doc().state().finishedAt(), exit.oomKilled())));
-            Thread.ofVirtual().start(() -> {
-                sleep(delay);
-                restartQuietly(c);
-            });
+        try {
+            releaseRun(c.doc());
+            c.runFinished();
+            if (autoRemove) {
+                deleteFiles(id);
+            } else if (shouldRestart(c.doc())) {
+                int delay = c.nextBackoffMillis();
+                save(c, c.doc().withState(new ContainerDoc.RunState("restarting", 0, exit.exitCode(), "",
+                        c.doc().state().startedAt(), c.doc().state().finishedAt(), exit.oomKilled())));
+                Thread.ofVirtual().start(() -> {
+                    sleep(delay);
+                    restartQuietly(c);
+                });
+            }
+        } finally {
+            removing.remove(id, removal);
+            removal.complete(null);
         }
+    }
+
+    /**
+     * Waits for the snapshots of auto-removed containers to be deleted. Their waiters were answered first, so a
+     * {@code run --rm} followed at once by {@code rmi} would otherwise find the image's layer still in use.
+     */
+    void awaitRemovals() {
+        CompletableFuture.allOf(removing.values().toArray(CompletableFuture[]::new)).join();
     }
 
     /** Frees what one run of a container held: the runtime's record and cgroups, conmon's files, the root mount. */

@@ -336,11 +336,13 @@ public final class LocalEngine implements Engine, AutoCloseable {
 
     @Override
     public List<ImageDeleteItem> removeImage(String name, boolean force, boolean noPrune) {
+        containers.awaitRemovals();
         return images.remove(name, force, noPrune);
     }
 
     @Override
     public PruneReport pruneImages(Filters filters) {
+        containers.awaitRemovals();
         return images.prune(filters);
     }
 
