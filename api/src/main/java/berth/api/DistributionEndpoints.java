@@ -77,6 +77,7 @@ final class DistributionEndpoints {
 
     /** Progress events as docker's JSON messages on a chunked body that starts with the first of them. */
     static final class ProgressStream implements ProgressListener {
+        private static final System.Logger LOG = System.getLogger(ProgressStream.class.getName());
         private final Exchange.ChunkedBody body;
 
         ProgressStream(Exchange.ChunkedBody body) {
@@ -91,6 +92,7 @@ final class DistributionEndpoints {
                     throw e;
                 }
                 String message = ErrorMapping.reply(e).message();
+                LOG.log(System.Logger.Level.WARNING, message, e);
                 Map<String, Object> error = new LinkedHashMap<>();
                 error.put("errorDetail", Map.of("message", message));
                 error.put("error", message);

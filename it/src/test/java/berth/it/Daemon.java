@@ -230,6 +230,8 @@ final class Daemon implements AutoCloseable {
                     berth("rm", "-f", id);
                 }
             }
+            // A test that failed half-way leaves its networks: their bridges and NAT rules would outlive the daemon.
+            berth("network", "prune", "-f");
             process.destroy();
             if (!process.waitFor(15, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
@@ -241,6 +243,12 @@ final class Daemon implements AutoCloseable {
             if (mountPoint.startsWith(base.toString())) {
                 new ProcessBuilder("umount", "-l", mountPoint).start().waitFor();
             }
+        }
+        // The daemon's log outlives its state, for the failure a test reports.
+        Path logs = REPO.resolve("it/target/berthd-logs");
+        Files.createDirectories(logs);
+        if (Files.exists(base.resolve("berthd.log"))) {
+            Files.copy(base.resolve("berthd.log"), logs.resolve(base.getFileName() + ".log"));
         }
         new ProcessBuilder("rm", "-rf", base.toString()).start().waitFor();
     }
