@@ -75,7 +75,7 @@ final class AttachSession implements Session, AttachSocket.Listener {
 
     @Override
     public synchronized void closeStdin() {
-        if (!options.stdin() || !closeStdinOnEof) {
+        if (!options.stdin() || !closeStdinOnEof || ended) {
             return;
         }
         stdinClosed = true;

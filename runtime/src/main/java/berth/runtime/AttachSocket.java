@@ -73,7 +73,12 @@ public final class AttachSocket implements AutoCloseable {
             }
         } finally {
             done.countDown();
-            listener.ended();
+            try {
+                listener.ended();
+            } finally {
+                // conmon closed its end (the process exited) or we did: the listener sends no more stdin either
+                socket.close();
+            }
         }
     }
 
