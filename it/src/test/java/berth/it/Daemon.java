@@ -178,14 +178,22 @@ final class Daemon implements AutoCloseable {
     }
 
     Result run(List<String> command, String stdin) {
+        return run(command, stdin, host(), base.resolve("docker-config"), base);
+    }
+
+    /**
+     * Runs {@code command} with the docker CLI's DOCKER_HOST and DOCKER_CONFIG set and BERTH_HOST unset, its output
+     * caught in files under {@code scratch}; for the clients of any daemon a test runs.
+     */
+    static Result run(List<String> command, String stdin, String dockerHost, Path dockerConfig, Path scratch) {
         try {
             ProcessBuilder builder = new ProcessBuilder(command);
             Map<String, String> env = builder.environment();
-            env.put("DOCKER_HOST", host());
-            env.put("DOCKER_CONFIG", base.resolve("docker-config").toString());
+            env.put("DOCKER_HOST", dockerHost);
+            env.put("DOCKER_CONFIG", dockerConfig.toString());
             env.remove("BERTH_HOST");
-            Path out = Files.createTempFile(base, "out", ".txt");
-            Path err = Files.createTempFile(base, "err", ".txt");
+            Path out = Files.createTempFile(scratch, "out", ".txt");
+            Path err = Files.createTempFile(scratch, "err", ".txt");
             builder.redirectOutput(out.toFile()).redirectError(err.toFile());
             if (stdin == null) {
                 builder.redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
@@ -237,20 +245,13 @@ final class Daemon implements AutoCloseable {
                 process.destroyForcibly();
             }
         }
-        // Unmount whatever the daemon left mounted under its root before deleting it.
-        for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo")).reversed()) {
-            String mountPoint = line.split(" ")[4];
-            if (mountPoint.startsWith(base.toString())) {
-                new ProcessBuilder("umount", "-l", mountPoint).start().waitFor();
-            }
-        }
         // The daemon's log outlives its state, for the failure a test reports.
         Path logs = REPO.resolve("it/target/berthd-logs");
         Files.createDirectories(logs);
         if (Files.exists(base.resolve("berthd.log"))) {
             Files.copy(base.resolve("berthd.log"), logs.resolve(base.getFileName() + ".log"));
         }
-        new ProcessBuilder("rm", "-rf", base.toString()).start().waitFor();
+        TestFiles.unmountAndDelete(base);
     }
 
     /** A finished command: its exit code and what it printed. */

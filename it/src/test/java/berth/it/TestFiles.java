@@ -16,4 +16,15 @@ final class TestFiles {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
     }
+
+    /** Unmounts whatever a daemon left mounted below {@code dir}, newest mount first, then deletes {@code dir}. */
+    static void unmountAndDelete(Path dir) throws IOException, InterruptedException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo")).reversed()) {
+            String mountPoint = line.split(" ")[4];
+            if (Path.of(mountPoint).startsWith(dir)) {
+                new ProcessBuilder("umount", "-l", mountPoint).start().waitFor();
+            }
+        }
+        new ProcessBuilder("rm", "-rf", dir.toString()).start().waitFor();
+    }
 }
