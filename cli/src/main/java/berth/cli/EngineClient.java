@@ -10,7 +10,9 @@ import java.io.UncheckedIOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -26,6 +28,7 @@ public final class EngineClient {
     private final Path socket;
     private String version;
     private HttpConnection idle;
+    private final List<HttpConnection> handedOut = new ArrayList<>();
 
     public EngineClient(String host) {
         this.host = host;
@@ -190,7 +193,7 @@ public final class EngineClient {
                 throw e;
             }
             byte[] bytes = r.readAll();
-            if ("close".equalsIgnoreCase(r.header("Connection")) || r.header("Content-Length") == null && r.header("Transfer-Encoding") == null) {
+            if ("close".equalsIgnoreCase(r.header("Connection")) || r.endsWithConnection()) {
                 c.close();
             } else {
                 release(c);
@@ -210,16 +213,47 @@ public final class EngineClient {
         return call("POST", path, q, body);
     }
 
-    /** A JSON answer that is read later. */
-    public interface Pending {
-        Object get();
+    /**
+     * A request sent on a connection of its own whose answer is read later: its head once the daemon has
+     * registered the request (a wait before start), its JSON body when the daemon sends it.
+     */
+    public final class Pending {
+        private final HttpConnection connection;
+        private Response response;
+
+        private Pending(HttpConnection connection) {
+            this.connection = connection;
+        }
+
+        /** Reads the answer's head, which the daemon sends once the request is registered. */
+        public Pending registered() {
+            if (response == null) {
+                try {
+                    response = connection.receive("POST");
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+            return this;
+        }
+
+        /** The JSON answer, or null for an empty body; an error answer throws. */
+        public Object get() {
+            registered();
+            if (response.status() >= 400) {
+                throw error(response);
+            }
+            try {
+                byte[] bytes = response.readAll();
+                return bytes.length == 0 ? null : Json.parse(bytes);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
     }
 
-    /**
-     * Sends {@code POST path} on its own connection and reads the answer's head, which the daemon sends once
-     * it has registered the request (a wait before start); the returned handle reads the body later.
-     */
-    public Pending postNow(String path, Query q) {
+    /** Sends {@code POST path} on its own connection; the answer is read through the returned handle. */
+    public Pending send(String path, Query q) {
         String target = target(path, q);
         HttpConnection c;
         try {
@@ -227,28 +261,18 @@ public final class EngineClient {
         } catch (IOException e) {
             throw new CannotConnectException(host);
         }
-        Response r;
+        handedOut(c);
         try {
             c.send("POST", target, headers());
-            // The daemon answers the head once the request is registered (a wait before start): read it now.
-            r = c.receive("POST");
         } catch (IOException e) {
-            c.close();
             throw new UncheckedIOException(e);
         }
-        return () -> {
-            try {
-                if (r.status() >= 400) {
-                    throw error(r);
-                }
-                byte[] bytes = r.readAll();
-                return bytes.length == 0 ? null : Json.parse(bytes);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            } finally {
-                c.close();
-            }
-        };
+        return new Pending(c);
+    }
+
+    /** As {@link #send}, having read the answer's head: the request is registered when this returns. */
+    public Pending postNow(String path, Query q) {
+        return send(path, q).registered();
     }
 
     /** An attach or exec start: the hijacked connection, raw both ways, with its content type. */
@@ -264,6 +288,7 @@ public final class EngineClient {
                 c.close();
                 throw e;
             }
+            handedOut(c);
             return r;
         } catch (IOException e) {
             c.close();
@@ -293,6 +318,11 @@ public final class EngineClient {
         return new DaemonException(r.status(), message);
     }
 
+    /** A connection the caller keeps (a hijacked stream, a pending answer): {@link #close} closes it. */
+    private synchronized void handedOut(HttpConnection c) {
+        handedOut.add(c);
+    }
+
     private synchronized void release(HttpConnection c) {
         if (idle != null) {
             idle.close();
@@ -300,10 +330,16 @@ public final class EngineClient {
         idle = c;
     }
 
+    /**
+     * Closes the idle connection and those handed out. A command run as its own process does not call this: its
+     * connections end with it, and closing a connected channel first initialises the JDK's network classes.
+     */
     public synchronized void close() {
         if (idle != null) {
             idle.close();
             idle = null;
         }
+        handedOut.forEach(HttpConnection::close);
+        handedOut.clear();
     }
 }

@@ -113,7 +113,7 @@ public final class Main {
         cmd.bind(cli);
         FlagSet flags = new FlagSet().interspersed(cmd.interspersed());
         cmd.define(flags);
-        String usage = cmd.synopsis().replaceFirst("^berth \\S+", "berth " + name);
+        String usage = usage(cmd.synopsis(), name);
         List<String> positional;
         try {
             positional = flags.parse(Arrays.asList(args));
@@ -189,6 +189,18 @@ public final class Main {
                 cli.close();
             }
         }
+    }
+
+    /**
+     * The synopsis ("berth ps [OPTIONS]") with the verb as it was called ("berth container ls [OPTIONS]"); string
+     * operations, not a regex compiled on every command.
+     */
+    static String usage(String synopsis, String name) {
+        int end = "berth ".length();
+        while (end < synopsis.length() && !Character.isWhitespace(synopsis.charAt(end))) {
+            end++;
+        }
+        return "berth " + name + synopsis.substring(end);
     }
 
     /** cobra's wording for a wrong number of arguments; null when the count is right. */

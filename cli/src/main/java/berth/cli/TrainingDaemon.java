@@ -10,6 +10,7 @@ import java.nio.channels.Channels;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -43,7 +44,7 @@ final class TrainingDaemon implements AutoCloseable {
     private final ServerSocketChannel server;
 
     TrainingDaemon() throws IOException {
-        dir = Files.createTempDirectory("berth-aot");
+        dir = newDirectory();
         server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         server.bind(UnixDomainSocketAddress.of(dir.resolve("d.sock")));
         Thread accept = new Thread(() -> {
@@ -60,6 +61,21 @@ final class TrainingDaemon implements AutoCloseable {
         }, "training-daemon");
         accept.setDaemon(true);
         accept.start();
+    }
+
+    /**
+     * A new directory for the socket. Not Files.createTempDirectory: its SecureRandom would load the JDK's security
+     * providers, which the CLI never uses, into the cache, and every start would load them from it.
+     */
+    private static Path newDirectory() throws IOException {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        while (true) {
+            try {
+                return Files.createDirectory(tmp.resolve("berth-aot-" + System.nanoTime()));
+            } catch (FileAlreadyExistsException taken) {
+                // another build's; try the next name
+            }
+        }
     }
 
     String host() {
@@ -82,7 +98,7 @@ final class TrainingDaemon implements AutoCloseable {
                     }
                 }
                 in.skipNBytes(length);
-                if (!answer(request[0], request[1].replaceFirst("^/v[0-9.]+/", "/").replaceFirst("\\?.*", ""), out)) {
+                if (!answer(request[0] + " " + route(request[1]), out)) {
                     return;
                 }
             }
@@ -91,9 +107,30 @@ final class TrainingDaemon implements AutoCloseable {
         }
     }
 
-    /** Writes the answer; false when the connection ends with it (a hijacked stream). */
-    private static boolean answer(String method, String path, OutputStream out) throws IOException {
-        String route = method + " " + path.replaceFirst("^/containers/(x|[0-9a-f]{64})(?=/|$)", "/containers/{id}");
+    /**
+     * The path of a request target without its version and query, the container named as {id}:
+     * /v1.51/containers/x/start?a=1 is /containers/{id}/start. String operations, not regexes, whose classes the
+     * cache would hold for every start.
+     */
+    static String route(String target) {
+        String path = target.startsWith("/v") ? target.substring(target.indexOf('/', 1)) : target;
+        int query = path.indexOf('?');
+        if (query >= 0) {
+            path = path.substring(0, query);
+        }
+        String prefix = "/containers/";
+        if (path.startsWith(prefix)) {
+            int end = path.indexOf('/', prefix.length());
+            String name = end < 0 ? path.substring(prefix.length()) : path.substring(prefix.length(), end);
+            if (name.equals("x") || name.equals(ID)) {
+                path = prefix + "{id}" + (end < 0 ? "" : path.substring(end));
+            }
+        }
+        return path;
+    }
+
+    /** Writes the answer to "METHOD /route"; false when the connection ends with it (a hijacked stream). */
+    private static boolean answer(String route, OutputStream out) throws IOException {
         switch (route) {
             case "GET /_ping" -> out.write(response("200 OK", "text/plain; charset=utf-8", "OK"));
             case "GET /version" -> out.write(response("200 OK", "application/json", VERSION));

@@ -50,8 +50,8 @@ final class AttachedStreams {
                 cli.err.println("error reading output: " + e.getMessage());
             }
         } finally {
+            // the connection is left open: the process ends right after, or the engine client closes it
             cli.out.flush();
-            conn.close();
         }
         return detached ? End.DETACHED : End.EOF;
     }

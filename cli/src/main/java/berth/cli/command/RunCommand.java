@@ -11,13 +11,12 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 
 /**
- * {@code run} and {@code create}. {@code run} makes docker's calls in docker's order: create
- * (pulling on "No such image"), attach (hijacked) for a foreground container, wait registered
- * before start ({@code next-exit}, or {@code removed} with {@code --rm}), start, resize for a
- * TTY; then it streams until the container ends and exits with its status.
+ * {@code run} and {@code create}. {@code run} makes docker's calls: create (pulling on "No such
+ * image"); the wait ({@code next-exit}, or {@code removed} with {@code --rm}) and, for a foreground
+ * container, the attach (hijacked) sent together on two connections and both registered before
+ * the start; resize for a TTY; then it streams until the container ends and exits with its status.
  */
 public final class RunCommand extends BerthCommand {
     @Override public String synopsis() { return "berth " + usageName() + " [OPTIONS] IMAGE [COMMAND] [ARG...]"; }
@@ -71,6 +70,12 @@ public final class RunCommand extends BerthCommand {
         }
         EngineClient engine = engine();
         boolean attachStdin = Boolean.TRUE.equals(body.get("AttachStdin"));
+        // The wait goes out first on a connection of its own and the daemon registers it while the attach is
+        // upgraded; both are registered (their heads read) before the start.
+        EngineClient.Pending exit = null;
+        if (foreground || flags.rm) {
+            exit = engine.send("/containers/" + id + "/wait", EngineClient.query().add("condition", flags.rm ? "removed" : "next-exit"));
+        }
         Response hijacked = null;
         if (foreground) {
             EngineClient.Query q = EngineClient.query().add("stream", "1")
@@ -80,9 +85,8 @@ public final class RunCommand extends BerthCommand {
                     .add("detachKeys", flags.detachKeys);
             hijacked = engine.hijack("/containers/" + id + "/attach", q, null);
         }
-        CompletableFuture<Long> exit = null;
-        if (foreground || flags.rm) {
-            exit = waitFor(id, flags.rm ? "removed" : "next-exit");
+        if (exit != null) {
+            exit.registered();
         }
         try {
             engine.post("/containers/" + id + "/start", null, null);
@@ -119,7 +123,7 @@ public final class RunCommand extends BerthCommand {
             // docker run leaves quietly on the detach keys (docker attach says "read escape sequence")
             return 0;
         }
-        return (int) (long) exit.join();
+        return exitStatus(exit);
     }
 
     /** docker's rule for a failed start: not found → 127, not executable → 126, else 125. */
@@ -173,30 +177,22 @@ public final class RunCommand extends BerthCommand {
         return image.indexOf(':', slash + 1) >= 0 ? image : image + ":latest";
     }
 
-    /** POST /containers/{id}/wait on its own connection, sent now, answered when the container ends. */
-    private CompletableFuture<Long> waitFor(String id, String condition) {
-        CompletableFuture<Long> result = new CompletableFuture<>();
-        EngineClient.Pending pending = engine().postNow("/containers/" + id + "/wait", EngineClient.query().add("condition", condition));
-        Thread t = new Thread(() -> {
-            try {
-                Object answer = pending.get();
-                Object error = Json.at(answer, "Error", "Message");
-                if (error != null && !error.toString().isEmpty()) {
-                    cli.err.println("berth: Error response from daemon: " + error);
-                    result.complete(125L);
-                } else {
-                    result.complete(Json.num(answer, "StatusCode"));
-                }
-            } catch (DaemonException e) {
-                // docker: with --rm the container may be gone before the wait is answered
-                cli.err.println("berth: Error response from daemon: " + e.getMessage());
-                result.complete(125L);
-            } catch (RuntimeException e) {
-                result.complete(125L);
+    /** The container's exit status from its wait; 125 when the daemon reports an error. */
+    private int exitStatus(EngineClient.Pending wait) {
+        try {
+            Object answer = wait.get();
+            Object error = Json.at(answer, "Error", "Message");
+            if (error != null && !error.toString().isEmpty()) {
+                cli.err.println("berth: Error response from daemon: " + error);
+                return 125;
             }
-        }, "wait");
-        t.setDaemon(true);
-        t.start();
-        return result;
+            return (int) Json.num(answer, "StatusCode");
+        } catch (DaemonException e) {
+            // docker: with --rm the container may be gone before the wait is answered
+            cli.err.println("berth: Error response from daemon: " + e.getMessage());
+            return 125;
+        } catch (RuntimeException e) {
+            return 125;
+        }
     }
 }

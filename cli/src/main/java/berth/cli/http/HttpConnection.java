@@ -106,6 +106,11 @@ public final class HttpConnection implements Closeable {
         public byte[] readAll() throws IOException {
             return body.readAllBytes();
         }
+
+        /** Whether the body runs to the end of the connection (no length, not chunked, not bodiless like a 204). */
+        public boolean endsWithConnection() {
+            return body == connection.in;
+        }
     }
 
     /** Sends a request; a non-null {@code body} of unknown length ({@code length < 0}) is sent chunked. */
