@@ -9,6 +9,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
+import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.util.Optional;
 
@@ -51,7 +52,7 @@ public final class Sha256 {
         }
     }
 
-    private static final class Native extends MessageDigest {
+    private static final class Native extends MessageDigest implements Cloneable {
         private static final long CONTEXT_SIZE = 112; // sizeof(SHA256_CTX)
         private static final int LENGTH = 32;
 
@@ -62,6 +63,14 @@ public final class Sha256 {
             super("SHA-256");
             this.functions = functions;
             engineReset();
+        }
+
+        /** A hasher that goes on from where this one stands: the context is plain data, copied as it is. */
+        @Override
+        public Object clone() {
+            Native copy = new Native(functions);
+            MemorySegment.copy(context, 0, copy.context, 0, CONTEXT_SIZE);
+            return copy;
         }
 
         @Override
@@ -76,11 +85,22 @@ public final class Sha256 {
 
         @Override
         protected void engineUpdate(byte[] input, int offset, int length) {
-            if (length == 0) {
-                return;
+            if (length > 0) {
+                update(MemorySegment.ofArray(input).asSlice(offset, length));
             }
-            MemorySegment bytes = MemorySegment.ofArray(input).asSlice(offset, length);
-            check(invoke(() -> (int) functions.update().invokeExact(context, bytes, (long) length)));
+        }
+
+        // The default would copy a direct buffer (a server's network buffer) to an array first.
+        @Override
+        protected void engineUpdate(ByteBuffer input) {
+            if (input.hasRemaining()) {
+                update(MemorySegment.ofBuffer(input));
+                input.position(input.limit());
+            }
+        }
+
+        private void update(MemorySegment bytes) {
+            check(invoke(() -> (int) functions.update().invokeExact(context, bytes, bytes.byteSize())));
         }
 
         @Override

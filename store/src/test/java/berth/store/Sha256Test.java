@@ -32,7 +32,9 @@ class Sha256Test {
             int length = Math.min(DATA.length - at, (step * 7919) % 70_000);
             jdk.update(DATA, at, length);
             if (step % 3 == 0) {
-                hasher.update(ByteBuffer.wrap(DATA, at, length));
+                hasher.update(ByteBuffer.wrap(DATA, at, length).asReadOnlyBuffer());
+            } else if (step % 3 == 1) {
+                hasher.update(ByteBuffer.allocateDirect(length).put(DATA, at, length).flip());
             } else {
                 hasher.update(DATA, at, length);
             }
@@ -52,5 +54,15 @@ class Sha256Test {
         hasher.update(DATA);
         assertArrayEquals(Digest.newSha256().digest(DATA), hasher.digest());
         assertArrayEquals(Digest.newSha256().digest(DATA), hasher.digest(DATA));
+    }
+
+    @Test
+    void aCloneGoesOnFromWhereTheOriginalStood() throws Exception {
+        MessageDigest hasher = Sha256.newDigest();
+        hasher.update(DATA, 0, 100_000);
+        MessageDigest copy = (MessageDigest) hasher.clone();
+        hasher.update(DATA, 100_000, DATA.length - 100_000);
+        assertArrayEquals(Digest.newSha256().digest(java.util.Arrays.copyOf(DATA, 100_000)), copy.digest());
+        assertArrayEquals(Digest.newSha256().digest(DATA), hasher.digest());
     }
 }
