@@ -151,7 +151,7 @@ public final class ContentStore {
     public final class Writer implements AutoCloseable {
         private final Path temp;
         private final FileChannel channel;
-        private final MessageDigest sha256 = Digest.newSha256();
+        private final MessageDigest sha256 = Sha256.newDigest();
         private final OutputStream stream;
         private long size;
         private boolean published;
@@ -224,7 +224,7 @@ public final class ContentStore {
         private final ReentrantLock lock;
         private final Path partial;
         private final FileChannel channel;
-        private final MessageDigest sha256 = Digest.newSha256();
+        private final MessageDigest sha256 = Sha256.newDigest();
         private final OutputStream stream;
         private boolean done;
 

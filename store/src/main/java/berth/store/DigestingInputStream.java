@@ -34,7 +34,7 @@ public final class DigestingInputStream extends FilterInputStream {
 
     /** Where the bytes read go: the hash and the count. */
     private static final class HashSink extends OutputStream {
-        private final MessageDigest sha256 = Digest.newSha256();
+        private final MessageDigest sha256 = Sha256.newDigest();
         private long count;
 
         @Override

@@ -1,6 +1,7 @@
 package berth.registry.server;
 
 import berth.oci.Digest;
+import berth.store.Sha256;
 import io.netty.buffer.ByteBuf;
 
 import java.io.IOException;
@@ -69,7 +70,7 @@ final class Uploads {
         Path data = layout.uploadData(name, uuid);
         Files.createDirectories(data.getParent());
         Files.createFile(data);
-        Session session = new Session(name, uuid, data, Digest.newSha256(), 0);
+        Session session = new Session(name, uuid, data, Sha256.newDigest(), 0);
         sessions.put(uuid, session);
         return session;
     }
@@ -94,7 +95,7 @@ final class Uploads {
     // An upload a previous server started: its hash state is rebuilt from what it wrote.
     private Session resume(RepositoryName name, String uuid) {
         Path data = layout.uploadData(name, uuid);
-        MessageDigest sha256 = Digest.newSha256();
+        MessageDigest sha256 = Sha256.newDigest();
         long size = 0;
         try (InputStream in = Files.newInputStream(data)) {
             byte[] buffer = new byte[1 << 16];
