@@ -8,7 +8,8 @@
 #   3. density: N detached `busybox httpd` containers on the default bridge, started one by one with the CLI,
 #      10 of them probed over HTTP at their addresses, then all removed: wall time, per-start median and p90 of
 #      the first and last 10 %, memory used per container (free's used, before and after), the daemon's RSS,
-#      the time to remove them all;
+#      the memory the engine holds (PSS of its processes + the kernel's unreclaimable memory, after - before: sound
+#      while other work shares the machine), the time to remove them all;
 #   4. prints the figures and the ratios against the targets; removes everything it made, also when interrupted.
 # Raw hyperfine JSON, per-start times, daemon logs and the summary go to bench/out/net-<UTC timestamp>/.
 #
@@ -190,17 +191,41 @@ if has podman; then
 fi
 
 # ---- 3. density -------------------------------------------------------------------------------------------
-used_kib() { free -k | awk '/^Mem:/ {print $3}'; }
+# free's used, the median of 5 samples a second apart: it moves with everything on the machine.
+used_kib() {
+  local i
+  for ((i = 0; i < 5; i++)); do
+    free -k | awk '/^Mem:/ {print $3}'
+    sleep 1
+  done | sort -n | sed -n 3p
+}
+
+# engine_kib ENGINE: the memory one engine holds, unmoved by other work on the machine (a build next door shifts
+# free's used by hundreds of MiB): the PSS of its processes (daemons, conmons or shims and their children, the
+# containers; all named by their state under $R/ENGINE or $W/ENGINE) plus the kernel's unreclaimable memory (slab,
+# stacks, page tables, per-cpu: where namespaces, veths, cgroups and mounts live), which only the engine's work
+# moves by much while the benchmark runs.
+engine_kib() {
+  local pid pss=0 kib kernel
+  for pid in $( (pids_mentioning "$R/$1"; pids_mentioning "$W/$1") | sort -u | while read -r p; do
+                echo "$p"; pgrep -P "$p"; done | sort -u); do
+    kib=$(awk '/^Pss:/ {print $2}' "/proc/$pid/smaps_rollup" 2>/dev/null)
+    pss=$((pss + ${kib:-0}))
+  done
+  kernel=$(awk '/^(SUnreclaim|KernelStack|PageTables|Percpu):/ {s += $2} END {print s}' /proc/meminfo)
+  echo $((pss + kernel))
+}
 
 # density ENGINE RSS_PIDS -- CLI...: N detached httpd containers one by one, 10 probed, all removed.
 density() {
-  local engine=$1 pids=$2 i t0 t1 before after ok=0 ips
+  local engine=$1 pids=$2 i t0 t1 before after held_before held_after ok=0 ips
   shift 3
   local cli=("$@")
   log "density: $N httpd containers with $engine"
   sync
   sleep 2
   before=$(used_kib)
+  held_before=$(engine_kib "$engine")
   : > "$OUT/density-$engine-starts.txt"
   local wall0
   wall0=$(date +%s%N)
@@ -214,6 +239,7 @@ density() {
   local wall=$((($(date +%s%N) - wall0) / 1000000))
   sleep 3
   after=$(used_kib)
+  held_after=$(engine_kib "$engine")
   local rss=0
   [ -z "$pids" ] || rss=$(rss_kib $pids)
   for ((i = 1; i <= N; i += (N + 9) / 10)); do
@@ -230,10 +256,10 @@ density() {
   [ "$engine" != podman ] || rm=(rm -f -t 0)
   "${cli[@]}" ps -aq | xargs -r -n 50 "${cli[@]}" "${rm[@]}" > /dev/null
   t1=$(date +%s%N)
-  printf '%s\t%d\t%d\t%d\t%d\t%d\t%d\n' "$engine" "$wall" "$before" "$after" "$rss" "$ok" \
-    $(((t1 - t0) / 1000000)) >> "$OUT/density.tsv"
-  printf '  %s: wall %d ms, probes %d/10, used %d -> %d KiB, daemon RSS %d KiB, removal %d ms\n' \
-    "$engine" "$wall" "$ok" "$before" "$after" "$rss" $(((t1 - t0) / 1000000))
+  printf '%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\n' "$engine" "$wall" "$before" "$after" "$rss" "$ok" \
+    $(((t1 - t0) / 1000000)) "$held_before" "$held_after" >> "$OUT/density.tsv"
+  printf '  %s: wall %d ms, probes %d/10, used %d -> %d KiB, engine %d -> %d KiB, daemon RSS %d KiB, removal %d ms\n' \
+    "$engine" "$wall" "$ok" "$before" "$after" "$held_before" "$held_after" "$rss" $(((t1 - t0) / 1000000))
 }
 
 if has berth; then density berth "$berthd_pid" -- "${BERTH[@]}"; fi
@@ -276,25 +302,30 @@ rows = {}
 path = os.path.join(out, "density.tsv")
 if os.path.exists(path):
     for line in open(path):
-        e, wall, before, after, rss, ok, removal = line.split("\t")
+        e, wall, before, after, rss, ok, removal, held_before, held_after = line.split("\t")
         starts = [int(x) for x in open(os.path.join(out, f"density-{e}-starts.txt"))]
         tenth = max(1, len(starts) // 10)
         def p90(xs):
             xs = sorted(xs)
             return xs[min(len(xs) - 1, int(round(0.9 * (len(xs) - 1))))]
         first, last = starts[:tenth], starts[-tenth:]
-        rows[e] = dict(wall=int(wall), per=(int(after) - int(before)) / n / 1024, rss=int(rss) / 1024, ok=int(ok),
+        rows[e] = dict(wall=int(wall), per=(int(after) - int(before)) / n / 1024,
+                       held=(int(held_after) - int(held_before)) / n / 1024, rss=int(rss) / 1024, ok=int(ok),
                        removal=int(removal), first=(statistics.median(first), p90(first)),
                        last=(statistics.median(last), p90(last)))
     print(f"\ndensity: {n} detached busybox httpd on the default bridge, started one by one")
-    print(f"{'':10}{'wall':>10}{'start first 10% med/p90':>26}{'last 10% med/p90':>20}{'MiB/ctr':>9}"
+    print("MiB/ctr: free's used, after - before, / N; engine: its processes' PSS + the kernel's unreclaimable, same")
+    print(f"{'':10}{'wall':>10}{'start first 10% med/p90':>26}{'last 10% med/p90':>20}{'MiB/ctr':>9}{'engine':>8}"
           f"{'daemon RSS':>12}{'probes':>8}{'remove all':>12}")
     for e, r in rows.items():
         print(f"{e:10}{r['wall']:>8} ms{r['first'][0]:>17.0f}/{r['first'][1]:.0f} ms{r['last'][0]:>13.0f}/"
-              f"{r['last'][1]:.0f} ms{r['per']:>9.2f}{r['rss']:>9.0f} MiB{r['ok']:>6}/10{r['removal']:>9} ms")
+              f"{r['last'][1]:.0f} ms{r['per']:>9.2f}{r['held']:>8.2f}{r['rss']:>9.0f} MiB{r['ok']:>6}/10"
+              f"{r['removal']:>9} ms")
     if "berth" in rows and "podman" in rows:
         print("Berth wall vs podman: " + ratio(rows["berth"]["wall"], rows["podman"]["wall"], 0.6))
-        print("Berth memory per container vs podman: " + ratio(rows["berth"]["per"], rows["podman"]["per"], 1.0))
+        print("Berth memory per container vs podman (free's used): "
+              + ratio(rows["berth"]["per"], rows["podman"]["per"], 1.0))
+        print("Berth memory per container vs podman (engine): " + ratio(rows["berth"]["held"], rows["podman"]["held"], 1.0))
     if "berth" in rows and "docker" in rows:
         print("berthd RSS vs dockerd + containerd: " + ratio(rows["berth"]["rss"], rows["docker"]["rss"], 0.5))
 EOF
