@@ -123,7 +123,7 @@ final class Daemon implements AutoCloseable {
     }
 
     Result dockerWithInput(String stdin, String... args) {
-        List<String> command = new ArrayList<>(List.of("docker"));
+        List<String> command = new ArrayList<>(List.of(Dockerd.CLI));
         command.addAll(List.of(args));
         return run(command, stdin);
     }
@@ -192,6 +192,8 @@ final class Daemon implements AutoCloseable {
             env.put("DOCKER_HOST", dockerHost);
             env.put("DOCKER_CONFIG", dockerConfig.toString());
             env.remove("BERTH_HOST");
+            // A shell's `docker` is the CLI the tests mean, whatever order PATH has (docker.io brings an older one).
+            env.put("PATH", Path.of(Dockerd.CLI).getParent() + ":" + env.getOrDefault("PATH", "/usr/bin:/bin"));
             Path out = Files.createTempFile(scratch, "out", ".txt");
             Path err = Files.createTempFile(scratch, "err", ".txt");
             builder.redirectOutput(out.toFile()).redirectError(err.toFile());

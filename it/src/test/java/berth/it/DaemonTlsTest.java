@@ -41,7 +41,7 @@ class DaemonTlsTest {
         Process berthd = berthd(List.of("--host", address, "--tlsverify", "--tlscacert", dir.resolve("ca.pem").toString(),
                 "--tlscert", dir.resolve("server.pem").toString(), "--tlskey", dir.resolve("server-key.pem").toString()));
         try {
-            List<String> withCert = List.of("docker", "-H", address, "--tlsverify",
+            List<String> withCert = List.of(Dockerd.CLI, "-H", address, "--tlsverify",
                     "--tlscacert", dir.resolve("ca.pem").toString(), "--tlscert", dir.resolve("client.pem").toString(),
                     "--tlskey", dir.resolve("client-key.pem").toString(), "version", "--format", "{{.Server.Version}}");
             String version = "";
@@ -51,7 +51,7 @@ class DaemonTlsTest {
                 Thread.sleep(100);
             }
             assertEquals("0.1.0", version);
-            List<String> withoutCert = List.of("docker", "-H", address, "--tls",
+            List<String> withoutCert = List.of(Dockerd.CLI, "-H", address, "--tls",
                     "--tlscacert", dir.resolve("ca.pem").toString(), "version", "--format", "{{.Server.Version}}");
             assertNotEquals("0.1.0", run(withoutCert).strip());
         } finally {

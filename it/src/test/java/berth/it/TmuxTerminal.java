@@ -34,7 +34,7 @@ final class TmuxTerminal implements AutoCloseable {
 
     /** The docker CLI (or the berth CLI) with {@code args}, quoted for sh, talking to {@code daemon}. */
     static String docker(String... args) {
-        return "docker " + quote(List.of(args));
+        return Dockerd.CLI + " " + quote(List.of(args));
     }
 
     static String berth(Daemon daemon, String... args) {

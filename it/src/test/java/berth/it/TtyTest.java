@@ -88,7 +88,7 @@ class TtyTest extends SharedDaemonTest {
     void sigtermAndSigintToTheClientReachTheContainer() throws Exception {
         String trap = "trap 'echo got TERM; exit 3' TERM; trap 'echo got INT; exit 4' INT; echo ready;"
                 + " while true; do sleep 0.1; done";
-        List<String> docker = List.of("docker", "run", "--rm", "busybox", "sh", "-c", trap);
+        List<String> docker = List.of(Dockerd.CLI, "run", "--rm", "busybox", "sh", "-c", trap);
         List<String> berth = List.of(Daemon.REPO.resolve("bin/berth").toString(), "-H", daemon.host(),
                 "run", "--rm", "busybox", "sh", "-c", trap);
         for (List<String> client : List.of(docker, berth)) {
