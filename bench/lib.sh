@@ -109,3 +109,30 @@ unmount_under() {
   awk -v d="$1" '$5 == d || index($5, d "/") == 1 {print $5}' /proc/self/mountinfo | sort -r |
     while read -r m; do umount -l "$m" 2>/dev/null || true; done
 }
+
+# remove_private_state: what a bench leaves once its engines are stopped: processes that outlived them (conmon,
+# containerd, shims: found by the bench's private paths $R and $W), mounts and files under those paths, and the
+# host paths the bench created (host_paths_new).
+remove_private_state() {
+  local left pid p
+  left=$( (pids_mentioning "$R/"; pids_mentioning "$W/") | sort -u)
+  if [ -n "$left" ]; then
+    echo "bench: stopping leftover processes:" $left >&2
+    for pid in $left; do stop_pid "$pid" 5; done
+  fi
+  unmount_under "$W"
+  unmount_under "$R"
+  rm -rf "$W" "$R"
+  for p in "${host_paths_new[@]}"; do
+    unmount_under "$p"
+    rm -rf "$p"
+  done
+}
+
+# restore_ip_forward BEFORE: puts net.ipv4.ip_forward back as it was before the bench's engines changed it.
+restore_ip_forward() {
+  if [ "$(cat /proc/sys/net/ipv4/ip_forward)" != "$1" ]; then
+    echo "bench: restoring net.ipv4.ip_forward=$1" >&2
+    echo "$1" > /proc/sys/net/ipv4/ip_forward
+  fi
+}

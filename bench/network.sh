@@ -76,25 +76,10 @@ cleanup() {
     "${PODMAN[@]}" rm -a -f -t 0 >/dev/null 2>&1
     "${PODMAN[@]}" rmi -a -f >/dev/null 2>&1
   fi
-  local left
-  left=$( (pids_mentioning "$R/"; pids_mentioning "$W/") | sort -u)
-  if [ -n "$left" ]; then
-    echo "bench: stopping leftover processes:" $left >&2
-    for pid in $left; do stop_pid "$pid" 5; done
-  fi
-  unmount_under "$W"
-  unmount_under "$R"
-  rm -rf "$W" "$R"
-  for p in "${host_paths_new[@]}"; do
-    unmount_under "$p"
-    rm -rf "$p"
-  done
+  remove_private_state
   [ -z "$made_bridge" ] || ip link del "$DOCKER_BRIDGE"
   # berthd's spare sandboxes keep its bridge until it stops; netavark removes it with the last one
-  if [ "$(cat /proc/sys/net/ipv4/ip_forward)" != "$ip_forward_before" ]; then
-    echo "bench: restoring net.ipv4.ip_forward=$ip_forward_before" >&2
-    echo "$ip_forward_before" > /proc/sys/net/ipv4/ip_forward
-  fi
+  restore_ip_forward "$ip_forward_before"
   echo "results and logs: $OUT"
 }
 

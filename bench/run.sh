@@ -73,24 +73,9 @@ cleanup() {
   fi
   "${CRUN[@]}" delete -f "$CRUN_ID" >/dev/null 2>&1
   # Helpers the daemons started (conmon, containerd, shims) that outlived them: found by our unique paths.
-  local left
-  left=$( (pids_mentioning "$R/"; pids_mentioning "$W/") | sort -u)
-  if [ -n "$left" ]; then
-    echo "bench: stopping leftover processes:" $left >&2
-    for pid in $left; do stop_pid "$pid" 5; done
-  fi
-  unmount_under "$W"
-  unmount_under "$R"
-  rm -rf "$W" "$R"
-  for p in "${host_paths_new[@]}"; do
-    unmount_under "$p"
-    rm -rf "$p"
-  done
+  remove_private_state
   [ -z "$made_bridge" ] || ip link del "$BRIDGE"
-  if [ "$(cat /proc/sys/net/ipv4/ip_forward)" != "$ip_forward_before" ]; then
-    echo "bench: restoring net.ipv4.ip_forward=$ip_forward_before" >&2
-    echo "$ip_forward_before" > /proc/sys/net/ipv4/ip_forward
-  fi
+  restore_ip_forward "$ip_forward_before"
   echo "results and logs: $OUT"
 }
 

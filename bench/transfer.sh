@@ -71,16 +71,7 @@ cleanup() {
   [ -z "$src_pid" ] || stop_pid "$src_pid" 5
   [ -z "$dst_pid" ] || stop_pid "$dst_pid" 5
   [ ! -d "$W/podman" ] || "${PODMAN[@]}" rmi -a -f >/dev/null 2>&1
-  local left
-  left=$( (pids_mentioning "$R/"; pids_mentioning "$W/") | sort -u)
-  for pid in $left; do stop_pid "$pid" 5; done
-  unmount_under "$W"
-  unmount_under "$R"
-  rm -rf "$W" "$R"
-  for p in "${host_paths_new[@]}"; do
-    unmount_under "$p"
-    rm -rf "$p"
-  done
+  remove_private_state
   [ -z "$made_bridge" ] || ip link del "$BRIDGE"
   echo "results: $OUT"
 }
