@@ -111,7 +111,7 @@ public final class Conmon {
             throw new UncheckedIOException(e);
         }
         List<String> argv = new ArrayList<>(List.of(binary.toString(), "--api-version", "1",
-                "-c", r.id(), "-u", r.id(), "-n", r.name(), "-r", r.runtime().binary().toString(),
+                "-c", r.id(), "-u", r.id(), "-n", r.name(), "-r", r.runtime().executable().toString(),
                 "-b", r.bundle().toAbsolutePath().toString(),
                 "-p", persist.resolve("pidfile").toString(),
                 "-P", persist.resolve("conmon.pid").toString(),
@@ -230,7 +230,7 @@ public final class Conmon {
             throw new UncheckedIOException(e);
         }
         List<String> argv = new ArrayList<>(List.of(binary.toString(), "--api-version", "1",
-                "-c", containerId, "-u", sessionId, "-n", containerId, "-r", runtime.binary().toString(),
+                "-c", containerId, "-u", sessionId, "-n", containerId, "-r", runtime.executable().toString(),
                 "-b", dir.toString(), "-p", dir.resolve("pidfile").toString(),
                 "-P", dir.resolve("conmon.pid").toString(),
                 "--exit-dir", dir.resolve("exits").toString(),

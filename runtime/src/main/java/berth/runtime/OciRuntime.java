@@ -7,6 +7,7 @@ import berth.oci.errors.EngineException;
 import berth.oci.errors.InvalidArgument;
 import berth.oci.errors.NotFound;
 import berth.oci.errors.Unavailable;
+import berth.sys.SealedCopy;
 import berth.sys.Spawn;
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -26,11 +27,13 @@ import java.util.Optional;
  * runs never see each other's containers. conmon runs {@code create}; everything after it goes through here.
  */
 public final class OciRuntime {
+    private static final System.Logger LOG = System.getLogger(OciRuntime.class.getName());
     private static final List<String> ENVIRONMENT = System.getenv().entrySet().stream()
             .map(e -> e.getKey() + "=" + e.getValue()).toList();
     private final String name;
     private final Path binary;
     private final Path stateRoot;
+    private Path executable;
 
     /** The state of a container as the runtime reports it ({@code created}, {@code running}, {@code paused}, {@code stopped}). */
     public record State(String status, int pid) {}
@@ -47,6 +50,23 @@ public final class OciRuntime {
 
     public Path binary() {
         return binary;
+    }
+
+    /**
+     * What to execute: a sealed in-memory copy of {@link #binary()}, made at first use. The runtime then skips the
+     * copy of itself it would make on every call to guard against CVE-2019-5736 ({@link SealedCopy}); the plain
+     * binary when the copy cannot be made.
+     */
+    public synchronized Path executable() {
+        if (executable == null) {
+            try {
+                executable = SealedCopy.of(binary);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "runs {0} as it is: no sealed copy ({1})", binary, e.getMessage());
+                executable = binary;
+            }
+        }
+        return executable;
     }
 
     public Path stateRoot() {
@@ -114,7 +134,7 @@ public final class OciRuntime {
         try {
             Files.createDirectories(stateRoot);
             output = Files.createTempFile(stateRoot, ".out-", "");
-            int pid = Spawn.spawn(binary, argv, ENVIRONMENT, Map.of(), output);
+            int pid = Spawn.spawn(executable(), argv, ENVIRONMENT, Map.of(), output);
             int rc = Spawn.waitFor(pid);
             String printed = Files.readString(output, StandardCharsets.UTF_8);
             if (rc != 0) {

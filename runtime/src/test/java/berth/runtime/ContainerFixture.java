@@ -33,6 +33,11 @@ final class ContainerFixture implements AutoCloseable {
     private final List<String> made = new ArrayList<>();
 
     ContainerFixture() throws IOException {
+        this(null);
+    }
+
+    /** Containers of runtime {@code runtimeName} (the host's default when null). */
+    ContainerFixture(String runtimeName) throws IOException {
         work = Files.createTempDirectory(Path.of("/tmp"), "brt");
         rootfs = work.resolve("rootfs");
         buildRootfs(rootfs);
@@ -42,7 +47,8 @@ final class ContainerFixture implements AutoCloseable {
             deleteTree(work);
             throw e;
         }
-        runtime = new OciRuntime(host.defaultRuntime(), host.runtime(null), work.resolve("state"));
+        runtime = new OciRuntime(runtimeName == null ? host.defaultRuntime() : runtimeName, host.runtime(runtimeName),
+                work.resolve("state"));
         conmon = new Conmon(host.conmon(), work.resolve("run"));
         generator = new SpecGenerator(host);
         watcher = new ExitWatcher(conmon, e -> {});

@@ -139,6 +139,14 @@ class ContainerLifecycleTest {
                 null, null, null, true, null, null, null, null, null, null, null, null);
         fx.create(id, List.of("sleep", "100"), ContainerFixture.config(false, false), hc);
         fx.runtime.start(id);
+        // A signal that reaches the init before it has blocked signals (it does so before it starts its child) is
+        // dropped by the kernel, as for any PID 1 without a handler: send it once the child is there.
+        int init = fx.runtime.state(id).orElseThrow().pid();
+        Path children = Path.of("/proc", Integer.toString(init), "task", Integer.toString(init), "children");
+        for (int i = 0; i < 200 && Files.readString(children).isBlank(); i++) {
+            Thread.sleep(10);
+        }
+        assertFalse(Files.readString(children).isBlank(), "the init started no child");
         fx.runtime.kill(id, 15);
         assertEquals(143, exit.get(20, TimeUnit.SECONDS).exitCode());
     }
