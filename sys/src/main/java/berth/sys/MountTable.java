@@ -2,30 +2,62 @@ package berth.sys;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * This process's view of the mount table, {@code /proc/self/mountinfo}: the kernel's word on whether a
- * directory is a mount point, so that mounting twice or unmounting what is not mounted can be avoided.
+ * This process's view of the mount table: the kernel's word on whether a directory is a mount point, so that
+ * mounting twice or unmounting what is not mounted can be avoided, and the propagation of the mount holding a path
+ * ({@code /proc/self/mountinfo}).
  */
 public final class MountTable {
     private static final Path MOUNTINFO = Path.of("/proc/self/mountinfo");
+    private static final MethodHandle STATX = Libc.function("statx", FunctionDescriptor.of(ValueLayout.JAVA_INT,
+            ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
+            ValueLayout.ADDRESS));
+    private static final int AT_FDCWD = -100;
+    private static final int AT_SYMLINK_NOFOLLOW = 0x100;
+    private static final int STATX_SIZE = 256;
+    private static final long STX_ATTRIBUTES = 8;
+    private static final long STX_ATTRIBUTES_MASK = 56;
+    private static final long STATX_ATTR_MOUNT_ROOT = 0x2000;
+    private static final int ENOENT = 2;
+    private static final int ENOTDIR = 20;
 
     private MountTable() {}
 
-    /** Whether {@code dir} (absolute, normalised) is the mount point of some mount. */
+    /**
+     * Whether {@code dir} is the mount point of some mount: statx(2)'s {@code STATX_ATTR_MOUNT_ROOT}, one call
+     * whatever the number of mounts (the mount table of a daemon with a thousand containers is thousands of lines).
+     */
     public static boolean isMountPoint(Path dir) {
-        String wanted = dir.toAbsolutePath().normalize().toString();
-        try (var lines = Files.lines(MOUNTINFO)) {
-            // Field 5 is the mount point, with space, tab, newline and backslash written as octal escapes.
-            return lines.map(line -> line.split(" "))
-                    .filter(fields -> fields.length > 4)
-                    .anyMatch(fields -> unescape(fields[4]).equals(wanted));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment errno = Libc.errnoSegment(arena);
+            MemorySegment stat = arena.allocate(STATX_SIZE);
+            int rc = (int) STATX.invokeExact(errno, AT_FDCWD, arena.allocateFrom(dir.toAbsolutePath().toString()),
+                    AT_SYMLINK_NOFOLLOW, 0, stat);
+            if (rc < 0) {
+                if (Libc.errno(errno) == ENOENT || Libc.errno(errno) == ENOTDIR) {
+                    return false;
+                }
+                throw Libc.failure("statx " + dir, errno);
+            }
+            long known = stat.get(ValueLayout.JAVA_LONG, STX_ATTRIBUTES_MASK);
+            if ((known & STATX_ATTR_MOUNT_ROOT) == 0) {
+                throw new SysException("statx " + dir + ": the kernel does not report mount roots", 0);
+            }
+            return (stat.get(ValueLayout.JAVA_LONG, STX_ATTRIBUTES) & STATX_ATTR_MOUNT_ROOT) != 0;
+        } catch (SysException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
         }
     }
 
