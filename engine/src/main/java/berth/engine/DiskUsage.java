@@ -6,9 +6,7 @@ import berth.engine.container.LiveContainer;
 import berth.engine.model.ContainerSummary;
 import berth.engine.model.ImageSummary;
 import berth.engine.volume.VolumeService;
-import berth.store.image.Image;
 import berth.store.meta.LayerRecord;
-import berth.store.meta.MetadataStore;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,16 +26,14 @@ import java.util.Set;
 final class DiskUsage {
     private final ContainerService containers;
     private final ImageService images;
-    private final MetadataStore metadata;
     private final ContainerChanges changes;
     private final VolumeService volumes;
     private final NetworkService networks;
 
-    DiskUsage(ContainerService containers, ImageService images, MetadataStore metadata, ContainerChanges changes,
+    DiskUsage(ContainerService containers, ImageService images, ContainerChanges changes,
               VolumeService volumes, NetworkService networks) {
         this.containers = containers;
         this.images = images;
-        this.metadata = metadata;
         this.changes = changes;
         this.volumes = volumes;
         this.networks = networks;
@@ -63,15 +59,9 @@ final class DiskUsage {
         Map<String, Long> layerSize = new HashMap<>();
         for (ImageSummary summary : listed) {
             Set<String> chain = new LinkedHashSet<>();
-            Image image = images.resolve(summary.id());
-            for (String at = image.topChainId(); at != null; ) {
-                LayerRecord layer = metadata.layer(at).orElse(null);
-                if (layer == null) {
-                    break;
-                }
-                chain.add(at);
-                layerSize.put(at, layer.size());
-                at = layer.parent();
+            for (LayerRecord layer : images.layers(summary.id())) {
+                chain.add(layer.chainId());
+                layerSize.put(layer.chainId(), layer.size());
             }
             layersOfImage.put(summary.id(), chain);
             chain.forEach(l -> imagesOfLayer.merge(l, 1, Integer::sum));

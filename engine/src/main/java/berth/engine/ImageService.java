@@ -18,6 +18,7 @@ import berth.store.image.Image;
 import berth.store.image.ImageStore;
 import berth.store.image.LoadedImage;
 import berth.store.meta.ContainerRecord;
+import berth.store.meta.LayerRecord;
 import berth.store.meta.MetadataStore;
 
 import java.io.InputStream;
@@ -26,6 +27,7 @@ import java.nio.file.FileSystems;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -170,18 +172,25 @@ final class ImageService {
         return value == null ? "" : value;
     }
 
+    /** The layers of image {@code name}, top first. */
+    List<LayerRecord> layers(String name) {
+        return images.layersOf(images.resolve(name));
+    }
+
     List<ImageHistoryItem> history(String name) {
         Image image = images.resolve(name);
         List<ImageConfig.History> history = image.config().history() == null ? List.of() : image.config().history();
+        // Newest first, as the history: each entry that made a layer shows that layer's size.
+        Iterator<LayerRecord> layers = images.layersOf(image).iterator();
         List<ImageHistoryItem> items = new ArrayList<>();
         for (int i = history.size() - 1; i >= 0; i--) {
             ImageConfig.History h = history.get(i);
             boolean top = i == history.size() - 1;
             long created = h.created() == null ? 0 : java.time.OffsetDateTime.parse(h.created()).toEpochSecond();
             boolean emptyLayer = Boolean.TRUE.equals(h.emptyLayer());
+            long size = !emptyLayer && layers.hasNext() ? layers.next().size() : 0;
             items.add(new ImageHistoryItem(top ? image.id().toString() : "<missing>", created,
-                    h.createdBy() == null ? "" : h.createdBy(), top ? image.repoTags() : null,
-                    top && !emptyLayer && image.diffIds().size() == 1 ? image.size() : 0,
+                    h.createdBy() == null ? "" : h.createdBy(), top ? image.repoTags() : null, size,
                     h.comment() == null ? "" : h.comment()));
         }
         return items;

@@ -106,7 +106,7 @@ public final class LocalEngine implements Engine, AutoCloseable {
         this.changes = new ContainerChanges(containers, snapshotter);
         this.commits = new CommitService(containers, images, changes);
         this.stats = new ContainerStats(containers, new berth.engine.stats.StatsReader(memTotal()));
-        this.diskUsage = new DiskUsage(containers, images, metadata, changes, volumes, networks);
+        this.diskUsage = new DiskUsage(containers, images, changes, volumes, networks);
     }
 
     /** Opens (or creates) the engine whose state is under {@code root} and runtime state under {@code execRoot}. */

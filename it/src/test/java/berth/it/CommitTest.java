@@ -76,6 +76,15 @@ class CommitTest extends SharedDaemonTest {
         ok(daemon.cli(client, "commit", c + "-2", "committed-" + client + ":v2"));
         assertEquals("committed data\nlayer3\n",
                 daemon.berthRunOk("committed-" + client + ":v2", "cat", "/data", "/three"));
+        // each history entry shows the size of the layer it made; together they are the image's size
+        List<Long> sizes = ok(daemon.cli(client, "history", "--human=false", "--format", "{{.Size}}",
+                "committed-" + client + ":v2")).stdout().lines().map(Long::parseLong).toList();
+        assertEquals(3, sizes.size(), sizes::toString);
+        assertTrue(sizes.stream().allMatch(size -> size > 0), sizes::toString);
+        assertTrue(sizes.getLast() > sizes.getFirst(), "busybox's layer outweighs a one-file layer: " + sizes);
+        long imageSize = Long.parseLong(ok(daemon.cli(client, "image", "inspect", "-f", "{{.Size}}",
+                "committed-" + client + ":v2")).stdout().strip());
+        assertEquals(imageSize, sizes.stream().mapToLong(Long::longValue).sum(), sizes::toString);
     }
 
     @ParameterizedTest

@@ -332,6 +332,20 @@ public final class ImageStore {
         return image(id);
     }
 
+    /** The layers of {@code image}, top first. */
+    public List<LayerRecord> layersOf(Image image) {
+        List<LayerRecord> layers = new ArrayList<>();
+        for (String at = image.topChainId(); at != null; ) {
+            LayerRecord layer = metadata.layer(at).orElse(null);
+            if (layer == null) {
+                break;
+            }
+            layers.add(layer);
+            at = layer.parent();
+        }
+        return layers;
+    }
+
     // The layers of the image, top first, that no other image stands on.
     private List<String> unusedLayers(ImageRecord image) {
         List<String> unused = new ArrayList<>();
