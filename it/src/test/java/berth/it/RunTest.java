@@ -3,6 +3,7 @@ package berth.it;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -47,6 +48,27 @@ class RunTest extends SharedDaemonTest {
         Daemon.Result run = daemon.docker("run", "--rm", "busybox", "sh", "-c", "echo out; echo err >&2");
         assertEquals("out\n", run.stdout());
         assertEquals("err\n", run.stderr());
+    }
+
+    @Test
+    void megabytesOfOutputOnBothStreamsArriveWholeAndInOrder() {
+        // two megabytes on stdout, interleaved with lines on stderr: many of conmon's packets at once
+        String script = "i=0; while [ $i -lt 20 ]; do seq 1 20000; echo err$i >&2; i=$((i+1)); done";
+        StringBuilder out = new StringBuilder();
+        StringBuilder err = new StringBuilder();
+        for (int i = 0; i < 20; i++) {
+            for (int n = 1; n <= 20000; n++) {
+                out.append(n).append('\n');
+            }
+            err.append("err").append(i).append('\n');
+        }
+        for (Daemon.Result run : List.of(daemon.docker("run", "--rm", "busybox", "sh", "-c", script),
+                daemon.berth("run", "--rm", "busybox", "sh", "-c", script))) {
+            assertEquals(0, run.exit(), () -> run.stderr());
+            assertEquals(out.length(), run.stdout().length());
+            assertTrue(out.toString().equals(run.stdout()), "stdout differs");
+            assertEquals(err.toString(), run.stderr());
+        }
     }
 
     @Test

@@ -4,6 +4,7 @@ import berth.oci.errors.Conflict;
 import berth.sys.SeqPacketSocket;
 import berth.sys.SysException;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -21,6 +22,8 @@ import java.util.concurrent.TimeUnit;
 public final class AttachSocket implements AutoCloseable {
     /** conmon's read buffer is 8192 bytes plus the stream byte; 32 KiB covers any packet. */
     private static final int MAX_PACKET = 32 * 1024;
+    /** At most this much output goes to the listener at once. */
+    private static final int BATCH = 64 * 1024;
     public static final int STDOUT = 1;
     public static final int STDERR = 2;
 
@@ -54,17 +57,27 @@ public final class AttachSocket implements AutoCloseable {
     }
 
     private void pump(Listener listener) {
+        byte[] packet = new byte[MAX_PACKET];
+        ByteArrayOutputStream batch = new ByteArrayOutputStream(BATCH);
         try {
-            while (true) {
-                byte[] packet = socket.receive(MAX_PACKET);
-                if (packet == null) {
-                    break;
+            int n = socket.receive(packet, true);
+            while (n != 0) {
+                int stream = streamOf(packet);
+                batch.reset();
+                batch.write(packet, 1, n - 1);
+                // Packets already waiting from the same stream go on with this one: one hand-off to the client's
+                // connection for many of conmon's 8 KiB reads when the output comes faster than one at a time.
+                n = socket.receive(packet, false);
+                while (n > 0 && streamOf(packet) == stream && batch.size() < BATCH) {
+                    batch.write(packet, 1, n - 1);
+                    n = socket.receive(packet, false);
                 }
-                if (packet.length < 2) {
-                    continue;
+                if (batch.size() > 0) {
+                    listener.output(stream, batch.toByteArray());
                 }
-                int stream = packet[0] == 3 ? STDERR : STDOUT;
-                listener.output(stream, Arrays.copyOfRange(packet, 1, packet.length));
+                if (n == SeqPacketSocket.NOTHING_WAITING) {
+                    n = socket.receive(packet, true);
+                }
             }
         } catch (SysException e) {
             if (!closing) {
@@ -80,6 +93,10 @@ public final class AttachSocket implements AutoCloseable {
                 socket.close();
             }
         }
+    }
+
+    private static int streamOf(byte[] packet) {
+        return packet[0] == 3 ? STDERR : STDOUT;
     }
 
     /** Sends bytes to the container's stdin. */

@@ -7,7 +7,6 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.Arrays;
 
 /**
  * A connected {@code AF_UNIX} {@code SOCK_SEQPACKET} client socket (the JDK only has stream sockets). Each
@@ -18,6 +17,7 @@ public final class SeqPacketSocket implements AutoCloseable {
     private static final int AF_UNIX = 1;
     private static final int SOCK_SEQPACKET = 5;
     private static final int SOCK_CLOEXEC = 0x80000;
+    private static final int MSG_DONTWAIT = 0x40;
     private static final int MSG_NOSIGNAL = 0x4000;
     private static final int SUN_PATH = 108;
     public static final int SHUT_WR = 1;
@@ -29,10 +29,16 @@ public final class SeqPacketSocket implements AutoCloseable {
             ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
     private static final MethodHandle SEND = Libc.function("send", FunctionDescriptor.of(ValueLayout.JAVA_LONG,
             ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT));
+    private static final MethodHandle RECV = Libc.function("recv", FunctionDescriptor.of(ValueLayout.JAVA_LONG,
+            ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT));
     private static final MethodHandle SHUTDOWN = Libc.function("shutdown", FunctionDescriptor.of(ValueLayout.JAVA_INT,
             ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
 
+    /** What a {@link #receive} that does not wait returns when no packet is there. */
+    public static final int NOTHING_WAITING = -1;
+
     private final SharedFd fd;
+    private volatile MemorySegment readBuffer;
 
     private SeqPacketSocket(int fd) {
         this.fd = new SharedFd(fd);
@@ -77,11 +83,46 @@ public final class SeqPacketSocket implements AutoCloseable {
         }
     }
 
-    /** Blocks for the next packet (at most {@code maxSize} bytes); null at end of stream. */
-    public byte[] receive(int maxSize) {
-        byte[] buffer = new byte[maxSize];
-        int n = fd.use(d -> Fds.read(d, buffer));
-        return n == 0 ? null : Arrays.copyOf(buffer, n);
+    /**
+     * Reads the next packet into {@code into} (a longer packet is cut to its length) and returns its size: 0 at the
+     * end of the stream, {@link #NOTHING_WAITING} when {@code wait} is false and no packet is there yet.
+     */
+    public int receive(byte[] into, boolean wait) {
+        return fd.use(d -> {
+            MemorySegment buffer = readBuffer(into.length);
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment errno = Libc.errnoSegment(arena);
+                while (true) {
+                    long n = (long) RECV.invokeExact(errno, d, buffer, (long) into.length, wait ? 0 : MSG_DONTWAIT);
+                    if (n >= 0) {
+                        MemorySegment.copy(buffer, ValueLayout.JAVA_BYTE, 0, into, 0, (int) n);
+                        return (int) n;
+                    }
+                    int err = Libc.errno(errno);
+                    if (!wait && err == Fds.EAGAIN) {
+                        return NOTHING_WAITING;
+                    }
+                    if (err != Fds.EINTR) {
+                        throw Libc.failure("recv", errno);
+                    }
+                }
+            } catch (SysException e) {
+                throw e;
+            } catch (Throwable t) {
+                throw new IllegalStateException(t);
+            }
+        });
+    }
+
+    // One native buffer for all reads, not a zeroed one per packet; the garbage collector frees it, so a close
+    // racing a blocked read never frees memory the kernel is still writing.
+    private MemorySegment readBuffer(int size) {
+        MemorySegment b = readBuffer;
+        if (b == null || b.byteSize() < size) {
+            b = Arena.ofAuto().allocate(size);
+            readBuffer = b;
+        }
+        return b;
     }
 
     /** Sends {@code data} as one packet. */
