@@ -118,7 +118,9 @@ abstract sealed class DirectorySnapshotter implements Snapshotter permits Overla
     @Override
     public synchronized void remove(String key) {
         Path dir = existing(key);
-        List<String> children = children(key);
+        // Only a committed snapshot can be a parent: an active one (a container's) is removed without reading the
+        // parent file of every other snapshot, 12 ms among a thousand containers, under the lock creates need.
+        List<String> children = isCommitted(key) ? children(key) : List.of();
         if (!children.isEmpty()) {
             throw new Conflict("cannot remove snapshot " + key + ": it is the parent of " + String.join(", ", children));
         }
