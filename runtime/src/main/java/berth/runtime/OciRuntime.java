@@ -48,12 +48,8 @@ public final class OciRuntime {
         return name;
     }
 
-    public Path binary() {
-        return binary;
-    }
-
     /**
-     * What to execute: a sealed in-memory copy of {@link #binary()}, made at first use. The runtime then skips the
+     * What to execute: a sealed in-memory copy of the runtime's binary, made at first use. The runtime then skips the
      * copy of itself it would make on every call to guard against CVE-2019-5736 ({@link SealedCopy}); the plain
      * binary when the copy cannot be made.
      */
