@@ -44,6 +44,8 @@ public final class FileNodes {
             ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
     private static final MethodHandle LLISTXATTR = Libc.function("llistxattr", FunctionDescriptor.of(ValueLayout.JAVA_LONG,
             ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
+    private static final MethodHandle LCHOWN = Libc.function("lchown", FunctionDescriptor.of(ValueLayout.JAVA_INT,
+            ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
     private static final MethodHandle IOCTL = Libc.function("ioctl", FunctionDescriptor.of(ValueLayout.JAVA_INT,
             ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.ADDRESS), Linker.Option.firstVariadicArg(2));
 
@@ -88,6 +90,21 @@ public final class FileNodes {
                     AT_SYMLINK_NOFOLLOW);
             if (rc != 0) {
                 throw Libc.failure("utimensat " + path, errno);
+            }
+        } catch (SysException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /** Sets the owner and group of {@code path} itself in one call (the JDK's attribute views take two). */
+    public static void lchown(Path path, int uid, int gid) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment errno = Libc.errnoSegment(arena);
+            int rc = (int) LCHOWN.invokeExact(errno, arena.allocateFrom(path.toString()), uid, gid);
+            if (rc != 0) {
+                throw Libc.failure("lchown " + path, errno);
             }
         } catch (SysException e) {
             throw e;
