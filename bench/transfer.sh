@@ -122,6 +122,11 @@ timed() {
   echo "RUNS=$RUNS LAYER_MIB=$LAYER_MIB; berthd $(git -C "$repo" rev-parse --short HEAD);" \
     "$(podman --version); $(skopeo --version); $(dockerd --version | cut -d, -f1); $(docker-registry --version 2>&1 | head -1)"
   echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+  # Without a journal ext4 skips recently freed inodes one by one when it allocates (docs/decisions.md), so pulls
+  # after removals slow down there.
+  dev=$(findmnt -no SOURCE -T "$W")
+  echo "$W on $dev: $(findmnt -no FSTYPE,OPTIONS -T "$W")$(
+    [ -e "/sys/fs/ext4/${dev#/dev/}/journal_task" ] && echo ", ext4 journal: $(cat "/sys/fs/ext4/${dev#/dev/}/journal_task")")"
 } | tee "$OUT/meta.txt"
 
 # ---- 1. the image ------------------------------------------------------------------------------------------
@@ -174,11 +179,13 @@ skopeo copy -q --preserve-digests --dest-tls-verify=false "oci:$W/layout:1" "doc
 
 # ---- 2. the engines ----------------------------------------------------------------------------------------
 log "starting berthd and a dockerd on their own sockets and roots"
-setsid "$repo/bin/berthd" --root "$W/berth" --exec-root "$R/berth" --host "$BERTHD_SOCK" > "$OUT/berthd.log" 2>&1 &
+setsid "$repo/bin/berthd" --root "$W/berth" --exec-root "$R/berth" --host "$BERTHD_SOCK" \
+  --bridge berthtb0 --bip 10.221.0.1/16 > "$OUT/berthd.log" 2>&1 &
 berthd_pid=$!
 wait_until 60 berthd "${BERTH[@]}" version
 if [ -n "$BASELINE" ]; then
-  setsid "$BASELINE" --root "$W/berth-base" --exec-root "$R/berth-base" --host "$BASE_SOCK" > "$OUT/berthd-base.log" 2>&1 &
+  setsid "$BASELINE" --root "$W/berth-base" --exec-root "$R/berth-base" --host "$BASE_SOCK" \
+    --bridge berthtb1 --bip 10.222.0.1/16 > "$OUT/berthd-base.log" 2>&1 &
   base_pid=$!
   wait_until 60 "baseline berthd" "${BASE[@]}" version
 fi
