@@ -97,14 +97,19 @@ registry() {
   wait_until 20 "registry $name" curl -sf "http://127.0.0.1:$port/v2/"
 }
 
+# cpu_ticks PID: the user and system CPU the process used so far, in clock ticks.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+
 # timed KEY PREPARE -- COMMAND...: RUNS times: PREPARE (a shell string, untimed), then COMMAND timed; the
-# milliseconds go to $OUT/KEY.txt, one a line.
+# milliseconds go to $OUT/KEY.txt, one a line. With CPU_PID set, that daemon's CPU seconds during COMMAND go to
+# $OUT/KEY.cpu.txt.
 timed() {
-  local key=$1 prepare=$2 i t0 t1
+  local key=$1 prepare=$2 i t0 t1 c0=0 c1=0
   shift 3
   for ((i = 1; i <= RUNS; i++)); do
     eval "$prepare" >/dev/null 2>&1 || true
     sync
+    [ -z "${CPU_PID:-}" ] || c0=$(cpu_ticks "$CPU_PID")
     t0=$(date +%s%N)
     if ! "$@" > "$OUT/$key.last.log" 2>&1; then
       echo "bench: $key failed:" >&2
@@ -113,6 +118,10 @@ timed() {
     fi
     t1=$(date +%s%N)
     echo $(((t1 - t0) / 1000000)) >> "$OUT/$key.txt"
+    if [ -n "${CPU_PID:-}" ]; then
+      c1=$(cpu_ticks "$CPU_PID")
+      awk -v t=$((c1 - c0)) -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.2f\n", t / hz}' >> "$OUT/$key.cpu.txt"
+    fi
     printf '  %s run %d: %d ms\n' "$key" "$i" $(((t1 - t0) / 1000000))
   done
 }
@@ -122,6 +131,11 @@ timed() {
   echo "RUNS=$RUNS LAYER_MIB=$LAYER_MIB; berthd $(git -C "$repo" rev-parse --short HEAD);" \
     "$(podman --version); $(skopeo --version); $(dockerd --version | cut -d, -f1); $(docker-registry --version 2>&1 | head -1)"
   echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+  # Without a journal ext4 skips recently freed inodes one by one when it allocates (docs/decisions.md), so pulls
+  # after removals slow down there.
+  dev=$(findmnt -no SOURCE -T "$W")
+  echo "$W on $dev: $(findmnt -no FSTYPE,OPTIONS -T "$W")$(
+    [ -e "/sys/fs/ext4/${dev#/dev/}/journal_task" ] && echo ", ext4 journal: $(cat "/sys/fs/ext4/${dev#/dev/}/journal_task")")"
 } | tee "$OUT/meta.txt"
 
 # ---- 1. the image ------------------------------------------------------------------------------------------
@@ -174,11 +188,13 @@ skopeo copy -q --preserve-digests --dest-tls-verify=false "oci:$W/layout:1" "doc
 
 # ---- 2. the engines ----------------------------------------------------------------------------------------
 log "starting berthd and a dockerd on their own sockets and roots"
-setsid "$repo/bin/berthd" --root "$W/berth" --exec-root "$R/berth" --host "$BERTHD_SOCK" > "$OUT/berthd.log" 2>&1 &
+setsid "$repo/bin/berthd" --root "$W/berth" --exec-root "$R/berth" --host "$BERTHD_SOCK" \
+  --bridge berthtb0 --bip 10.221.0.1/16 > "$OUT/berthd.log" 2>&1 &
 berthd_pid=$!
 wait_until 60 berthd "${BERTH[@]}" version
 if [ -n "$BASELINE" ]; then
-  setsid "$BASELINE" --root "$W/berth-base" --exec-root "$R/berth-base" --host "$BASE_SOCK" > "$OUT/berthd-base.log" 2>&1 &
+  setsid "$BASELINE" --root "$W/berth-base" --exec-root "$R/berth-base" --host "$BASE_SOCK" \
+    --bridge berthtb1 --bip 10.222.0.1/16 > "$OUT/berthd-base.log" 2>&1 &
   base_pid=$!
   wait_until 60 "baseline berthd" "${BASE[@]}" version
 fi
@@ -200,12 +216,12 @@ wait_until 60 dockerd "${DOCKER[@]}" version
 # ---- 3. pull -----------------------------------------------------------------------------------------------
 log "pull from $SRC, $RUNS runs each"
 if [ -z "$BASELINE" ]; then
-  timed pull-berth "\"\${BERTH[@]}\" rmi -f $SRC/$IMAGE" -- "${BERTH[@]}" pull "$SRC/$IMAGE"
+  CPU_PID=$berthd_pid timed pull-berth "\"\${BERTH[@]}\" rmi -f $SRC/$IMAGE" -- "${BERTH[@]}" pull "$SRC/$IMAGE"
 else
   # Alternated, so both builds see the same swings of the machine's load.
   for ((run = 1; run <= RUNS; run++)); do
-    RUNS=1 timed pull-berth "\"\${BERTH[@]}\" rmi -f $SRC/$IMAGE" -- "${BERTH[@]}" pull "$SRC/$IMAGE"
-    RUNS=1 timed pull-berth-base "\"\${BASE[@]}\" rmi -f $SRC/$IMAGE" -- "${BASE[@]}" pull "$SRC/$IMAGE"
+    RUNS=1 CPU_PID=$berthd_pid timed pull-berth "\"\${BERTH[@]}\" rmi -f $SRC/$IMAGE" -- "${BERTH[@]}" pull "$SRC/$IMAGE"
+    RUNS=1 CPU_PID=$base_pid timed pull-berth-base "\"\${BASE[@]}\" rmi -f $SRC/$IMAGE" -- "${BASE[@]}" pull "$SRC/$IMAGE"
   done
 fi
 timed pull-podman "\"\${PODMAN[@]}\" rmi -a -f" -- "${PODMAN[@]}" pull -q --tls-verify=false "$SRC/$IMAGE"
@@ -230,7 +246,7 @@ def med(key):
     p = os.path.join(out, key + ".txt")
     if not os.path.exists(p):
         return None
-    return statistics.median(int(x) for x in open(p).read().split())
+    return statistics.median(float(x) for x in open(p).read().split())
 targets = {"pull": 0.7, "push": 0.8}
 print("%-6s %10s %10s %10s %10s   %s" % ("", "Berth", "podman", "dockerd", "skopeo", "Berth/podman (target)"))
 for op in ("pull", "push"):
@@ -238,6 +254,10 @@ for op in ("pull", "push"):
     f = lambda v: "%8.2f s" % (v / 1000) if v is not None else "    failed"
     ratio = "%.2f (<= %.1f: %s)" % (b / p, targets[op], "PASS" if b / p <= targets[op] else "MISS") if b and p else "n/a"
     print("%-6s %10s %10s %10s %10s   %s" % (op, f(b), f(p), f(d), f(s), ratio))
+for key in ("pull-berth", "pull-berth-base"):
+    cpu = med(key + ".cpu")
+    if cpu is not None:
+        print("%s: berthd CPU %.2f s a pull (median)" % (key, cpu))
 base = med("pull-berth-base")
 if base:
     b, p = med("pull-berth"), med("pull-podman")

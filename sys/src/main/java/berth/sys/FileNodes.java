@@ -2,6 +2,7 @@ package berth.sys;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
@@ -24,6 +25,11 @@ public final class FileNodes {
     public static final int ENOTSUP = 95;
     private static final int ENODATA = 61;
     private static final int ERANGE = 34;
+    private static final int EINVAL = 22;
+    private static final int ENOTTY = 25;
+    private static final long FS_IOC_GETFLAGS = 0x80086601L;
+    private static final long FS_IOC_SETFLAGS = 0x40086602L;
+    private static final int FS_TOPDIR_FL = 0x00020000;
 
     private static final int AT_FDCWD = -100;
     private static final int AT_SYMLINK_NOFOLLOW = 0x100;
@@ -38,6 +44,10 @@ public final class FileNodes {
             ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
     private static final MethodHandle LLISTXATTR = Libc.function("llistxattr", FunctionDescriptor.of(ValueLayout.JAVA_LONG,
             ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
+    private static final MethodHandle LCHOWN = Libc.function("lchown", FunctionDescriptor.of(ValueLayout.JAVA_INT,
+            ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+    private static final MethodHandle IOCTL = Libc.function("ioctl", FunctionDescriptor.of(ValueLayout.JAVA_INT,
+            ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.ADDRESS), Linker.Option.firstVariadicArg(2));
 
     private FileNodes() {}
 
@@ -80,6 +90,21 @@ public final class FileNodes {
                     AT_SYMLINK_NOFOLLOW);
             if (rc != 0) {
                 throw Libc.failure("utimensat " + path, errno);
+            }
+        } catch (SysException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /** Sets the owner and group of {@code path} itself in one call (the JDK's attribute views take two). */
+    public static void lchown(Path path, int uid, int gid) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment errno = Libc.errnoSegment(arena);
+            int rc = (int) LCHOWN.invokeExact(errno, arena.allocateFrom(path.toString()), uid, gid);
+            if (rc != 0) {
+                throw Libc.failure("lchown " + path, errno);
             }
         } catch (SysException e) {
             throw e;
@@ -156,6 +181,38 @@ public final class FileNodes {
             throw e;
         } catch (Throwable t) {
             throw new IllegalStateException(t);
+        }
+    }
+
+    /**
+     * Marks directory {@code dir} as the top of directory hierarchies ({@code chattr +T}, {@code FS_TOPDIR_FL}):
+     * ext4 then places each directory made directly in it in a block group of its own choosing, spread over the
+     * disk, instead of beside {@code dir}. Returns false where the file system has no such flag.
+     */
+    public static boolean markTopDirectory(Path dir) {
+        int fd = Fds.open(dir, Fds.O_RDONLY | Fds.O_DIRECTORY | Fds.O_CLOEXEC, 0);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment errno = Libc.errnoSegment(arena);
+            MemorySegment flags = arena.allocate(ValueLayout.JAVA_INT);
+            int rc = (int) IOCTL.invokeExact(errno, fd, FS_IOC_GETFLAGS, flags);
+            if (rc == 0) {
+                flags.set(ValueLayout.JAVA_INT, 0, flags.get(ValueLayout.JAVA_INT, 0) | FS_TOPDIR_FL);
+                rc = (int) IOCTL.invokeExact(errno, fd, FS_IOC_SETFLAGS, flags);
+            }
+            if (rc == 0) {
+                return true;
+            }
+            int code = Libc.errno(errno);
+            if (code == ENOTTY || code == ENOTSUP || code == EINVAL) {
+                return false;
+            }
+            throw Libc.failure("setting FS_TOPDIR_FL on " + dir, errno);
+        } catch (SysException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        } finally {
+            Fds.close(fd);
         }
     }
 

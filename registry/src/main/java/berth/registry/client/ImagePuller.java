@@ -149,15 +149,12 @@ final class ImagePuller {
                     if (have) {
                         return null;
                     }
-                    downloadSlots.acquire();
-                    try {
-                        Optional<ImageStore.UnpackedBlob> streamed = downloadAndUnpack(repository, layer);
+                    try (DownloadSlot slot = new DownloadSlot(downloadSlots)) {
+                        Optional<ImageStore.UnpackedBlob> streamed = downloadAndUnpack(repository, layer, slot);
                         if (streamed.isPresent()) {
                             return streamed.get();
                         }
-                        download(repository, layer);
-                    } finally {
-                        downloadSlots.release();
+                        download(repository, layer, slot);
                     }
                     unpackSlots.acquire();
                     try {
@@ -216,11 +213,8 @@ final class ImagePuller {
                     if (have) {
                         return null;
                     }
-                    slots.acquire();
-                    try {
-                        download(repository, layer);
-                    } finally {
-                        slots.release();
+                    try (DownloadSlot slot = new DownloadSlot(slots)) {
+                        download(repository, layer, slot);
                     }
                     return null;
                 }));
@@ -253,7 +247,8 @@ final class ImagePuller {
      * meanwhile or partly downloaded by an earlier attempt, a cut connection, bytes the unpacker refuses; then
      * {@link #download} resumes or verifies the blob and the layer is unpacked from it, giving the real error.
      */
-    private Optional<ImageStore.UnpackedBlob> downloadAndUnpack(String repository, Descriptor layer) throws IOException {
+    private Optional<ImageStore.UnpackedBlob> downloadAndUnpack(String repository, Descriptor layer, DownloadSlot slot)
+            throws IOException {
         String id = shortId(layer);
         Digest digest = layer.digest();
         try (ContentStore.Download partial = content.download(digest)) {
@@ -277,6 +272,7 @@ final class ImagePuller {
                 }
                 return Optional.empty();
             }
+            slot.release();
             listener.layer(id, "Verifying Checksum");
             try {
                 partial.commit();
@@ -292,7 +288,7 @@ final class ImagePuller {
         }
     }
 
-    private void download(String repository, Descriptor layer) throws IOException {
+    private void download(String repository, Descriptor layer, DownloadSlot slot) throws IOException {
         String id = shortId(layer);
         Digest digest = layer.digest();
         try (ContentStore.Download partial = content.download(digest)) {
@@ -322,6 +318,7 @@ final class ImagePuller {
             if (last != null) {
                 throw new Unavailable("downloading layer " + digest + ": " + last.getMessage(), last);
             }
+            slot.release();
             listener.layer(id, "Verifying Checksum");
             try {
                 partial.commit();
@@ -406,6 +403,33 @@ final class ImagePuller {
             throw new InvalidArgument("config verification failed for digest " + descriptor.digest());
         }
         return bytes;
+    }
+
+    /**
+     * One of the {@code max-concurrent-downloads} slots, given back as soon as a layer's bytes are all in: syncing
+     * the blob to disk is no download, and the next layer can start meanwhile.
+     */
+    private static final class DownloadSlot implements AutoCloseable {
+        private final Semaphore slots;
+        private boolean held;
+
+        DownloadSlot(Semaphore slots) throws InterruptedException {
+            slots.acquire();
+            this.slots = slots;
+            this.held = true;
+        }
+
+        void release() {
+            if (held) {
+                held = false;
+                slots.release();
+            }
+        }
+
+        @Override
+        public void close() {
+            release();
+        }
     }
 
     static String shortId(Descriptor layer) {

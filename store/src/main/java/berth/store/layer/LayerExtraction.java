@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -37,6 +38,7 @@ final class LayerExtraction {
     // A layer must not steer overlayfs (redirects, metacopy): only this code sets trusted.overlay.* attributes.
     private static final String OVERLAY_XATTRS = "trusted.overlay.";
     private static final int EPERM = 1;
+    private static final int EEXIST = 17;
 
     private record DirectoryTimes(Path dir, FileTime modified, FileTime accessed) {}
 
@@ -68,8 +70,7 @@ final class LayerExtraction {
             }
             createParents(entry, path);
             Path file = resolve(path);
-            removeExisting(file, entry.isDirectory());
-            create(entry, path, file);
+            place(entry, file);
             applyMetadata(entry, file);
             unpacked.add(path);
         }
@@ -79,19 +80,37 @@ final class LayerExtraction {
         return contentSize;
     }
 
-    private void create(TarArchiveEntry entry, EntryPath path, Path file) throws IOException {
-        if (entry.isDirectory()) {
-            if (!Files.isDirectory(file, NOFOLLOW)) {
-                Files.createDirectory(file);
+    // Created first, replacing what is there only when that fails: most entries are new, and looking first cost
+    // a stat and an exception each.
+    private void place(TarArchiveEntry entry, Path file) throws IOException {
+        try {
+            create(entry, file);
+        } catch (FileAlreadyExistsException e) {
+            removeExisting(file, entry.isDirectory());
+            if (!entry.isDirectory() || !Files.isDirectory(file, NOFOLLOW)) {
+                create(entry, file);
             }
+        }
+    }
+
+    private void create(TarArchiveEntry entry, Path file) throws IOException {
+        if (entry.isDirectory()) {
+            Files.createDirectory(file);
         } else if (entry.isSymbolicLink()) {
             Files.createSymbolicLink(file, Path.of(entry.getLinkName()));
         } else if (entry.isLink()) {
             Files.createLink(file, hardlinkTarget(entry));
         } else if (entry.isCharacterDevice() || entry.isBlockDevice() || entry.isFIFO()) {
             int type = entry.isFIFO() ? FileNodes.S_IFIFO : entry.isBlockDevice() ? FileNodes.S_IFBLK : FileNodes.S_IFCHR;
-            FileNodes.mknod(file, type | (entry.getMode() & 07777),
-                    FileNodes.makedev(entry.getDevMajor(), entry.getDevMinor()));
+            try {
+                FileNodes.mknod(file, type | (entry.getMode() & 07777),
+                        FileNodes.makedev(entry.getDevMajor(), entry.getDevMinor()));
+            } catch (SysException e) {
+                if (e.errno() == EEXIST) {
+                    throw new FileAlreadyExistsException(file.toString());
+                }
+                throw e;
+            }
         } else if (entry.isFile()) {
             writeContent(file);
         } else {
@@ -134,8 +153,7 @@ final class LayerExtraction {
         if (entry.isLink()) {
             return; // the inode is the target's, already set up
         }
-        Files.setAttribute(file, "unix:uid", (int) entry.getLongUserId(), NOFOLLOW);
-        Files.setAttribute(file, "unix:gid", (int) entry.getLongGroupId(), NOFOLLOW);
+        FileNodes.lchown(file, (int) entry.getLongUserId(), (int) entry.getLongGroupId());
         if (!entry.isSymbolicLink()) {
             Files.setAttribute(file, "unix:mode", entry.getMode() & 07777);
         }

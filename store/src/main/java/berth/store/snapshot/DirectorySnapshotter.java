@@ -5,6 +5,7 @@ import berth.oci.errors.InvalidArgument;
 import berth.oci.errors.NotFound;
 import berth.store.FileTrees;
 import berth.store.Layout;
+import berth.sys.FileNodes;
 import berth.sys.MountTable;
 import berth.sys.Mounts;
 
@@ -33,6 +34,10 @@ abstract sealed class DirectorySnapshotter implements Snapshotter permits Overla
     protected DirectorySnapshotter(Layout layout) {
         this.layout = layout;
         layout.createDirectories();
+        // Without it every snapshot's files would be created in the same few block groups as the snapshots removed
+        // before them, where ext4 without a journal skips, inode by inode, those freed in the last minutes: a
+        // pull after an rmi spent most of its CPU there (docs/decisions.md).
+        FileNodes.markTopDirectory(layout.snapshots());
     }
 
     /** Fills the new snapshot's directory {@code dir} (already holding its parent file) for {@code parent}. */

@@ -150,4 +150,28 @@ class LayerUnpackerTest {
         assertFalse(Files.exists(target.resolve("var/cache")));
         assertEquals("new", Files.readString(target.resolve("var/new")));
     }
+
+    @Test
+    void aLaterEntryReplacesWhatIsThereAndADirectoryMergesIntoADirectory() throws Exception {
+        Files.createDirectories(target.resolve("kept"));
+        Files.writeString(target.resolve("kept/old"), "old");
+        Files.createDirectories(target.resolve("gone/deep"));
+        Files.writeString(target.resolve("file"), "old");
+        Files.createSymbolicLink(target.resolve("link"), outside);
+        byte[] layer = new TarFixture().dir("kept").file("kept/new", "new").file("gone", "now a file")
+                .symlink("file", "elsewhere").file("link", "not through the link").fifo("kept/new")
+                .file("twice", "first").file("twice", "second").tar();
+        new LayerUnpacker(WhiteoutMode.VFS).unpack(new ByteArrayInputStream(layer), target);
+        assertEquals("old", Files.readString(target.resolve("kept/old")));
+        assertTrue(Files.readAttributes(target.resolve("kept/new"), java.nio.file.attribute.BasicFileAttributes.class,
+                NOFOLLOW).isOther());
+        assertEquals("now a file", Files.readString(target.resolve("gone")));
+        assertEquals(Path.of("elsewhere"), Files.readSymbolicLink(target.resolve("file")));
+        assertEquals("not through the link", Files.readString(target.resolve("link")));
+        assertFalse(Files.isSymbolicLink(target.resolve("link")));
+        try (var left = Files.list(outside)) {
+            assertEquals(0, left.count());
+        }
+        assertEquals("second", Files.readString(target.resolve("twice")));
+    }
 }
